@@ -1,0 +1,77 @@
+"""What every command shares: settings from flags, JSON lines out, progress, logging."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Callable
+
+from ..errors import InputError
+from ..read import ReadReport
+from ..settings import Settings, load_settings
+
+__all__ = ["settings_from", "write_json_line", "progress", "setup_logging", "add_db_option", "finish_read"]
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="PATH", help="SQLite store file (default: store.path, ./samestory.db)")
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    """Packaged defaults, the --config file, then flags."""
+    overrides: dict[str, dict[str, Any]] = {"store": {}, "read": {}}
+    if getattr(args, "db", None):
+        overrides["store"]["path"] = args.db
+    if getattr(args, "encoding", None):
+        overrides["read"]["encoding"] = args.encoding
+    return load_settings(args.config, overrides)
+
+
+def write_json_line(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
+
+
+class _StderrFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return f"samestory: {record.levelname.lower()}: {record.getMessage()}"
+
+
+def setup_logging(verbosity: int) -> None:
+    """-q: errors only; default: warnings; -v: info; -vv: debug."""
+    level = {-1: logging.ERROR, 0: logging.WARNING, 1: logging.INFO}.get(verbosity, logging.DEBUG)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_StderrFormatter())
+    root = logging.getLogger("samestory")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+
+
+@contextmanager
+def progress(label: str, *, quiet: bool, total: int | None = None) -> Iterator[Callable[[int], None]]:
+    """A rich progress bar on stderr (only on a terminal, never with -q); yields advance(n)."""
+    if quiet or not sys.stderr.isatty():
+        yield lambda n: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = [SpinnerColumn(), TextColumn("{task.description}"), MofNCompleteColumn() if total else TextColumn("{task.completed}")]
+    if total:
+        columns.append(BarColumn())
+    columns.append(TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def finish_read(report: ReadReport, *, quiet: bool, what: str = "") -> None:
+    """Print the read summary on stderr; fail when sources were given and nothing could be read."""
+    if not quiet:
+        print(f"samestory: {report.summary()}{what}", file=sys.stderr)
+    if report.problems and not report.articles:
+        raise InputError("nothing could be read from the sources given (see the messages above)", code="SS106")

@@ -1,0 +1,148 @@
+"""Read sources into raw documents: files, folders (recursive) and ``-`` for stdin JSONL.
+
+``read()`` is a generator: nothing is loaded whole except single-document files
+(text, HTML, JSON, feeds), which are bounded by ``read.max_file_bytes``. A
+source that cannot be read is reported in the :class:`ReadReport` (and logged)
+and skipped; the rest goes on.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ..errors import InputError, ReadError
+from ..records import RawDocument
+from ..settings import Settings, load_settings
+from ._decode import decode, looks_binary
+from .feed import parse_feed
+from .html import extract_html, parse_html
+from .jsonl import open_jsonl, parse_json, stream_jsonl
+from .report import ReadReport
+from .text import parse_text
+
+__all__ = ["read", "ReadReport", "SUFFIXES", "extract_html"]
+
+#: file name ending -> format
+SUFFIXES = {
+    ".txt": "text",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".jsonl.gz": "jsonl",
+    ".ndjson": "jsonl",
+    ".html": "html",
+    ".htm": "html",
+    ".xml": "feed",
+    ".rss": "feed",
+    ".atom": "feed",
+}
+
+
+def _format_of(path: str) -> str | None:
+    name = path.lower()
+    for suffix in sorted(SUFFIXES, key=len, reverse=True):
+        if name.endswith(suffix):
+            return SUFFIXES[suffix]
+    return None
+
+
+def _doc_id(path: Path, root: Path | None) -> str:
+    """A file's id: its path under the folder given (without suffix), or its stem."""
+    rel = path.relative_to(root) if root is not None else Path(path.name)
+    name = rel.as_posix()
+    fmt_suffix = next((s for s in sorted(SUFFIXES, key=len, reverse=True) if name.lower().endswith(s)), "")
+    return name[: len(name) - len(fmt_suffix)] if fmt_suffix else name
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith("."):
+                yield Path(dirpath) / name
+
+
+def _read_file(path: Path, root: Path | None, settings: Settings, report: ReadReport) -> Iterator[RawDocument]:
+    origin = str(path)
+    fmt = _format_of(origin)
+    if fmt is None:
+        raise ReadError(
+            f"unsupported file type; samestory reads {', '.join(SUFFIXES)}", code="SS111"
+        )
+    report.files += 1
+    if fmt == "jsonl":
+        with open_jsonl(origin) as fh:
+            yield from stream_jsonl(fh, origin, report)
+        return
+    size = path.stat().st_size
+    if size > settings.read.max_file_bytes:
+        raise ReadError(
+            f"file is {size:,} bytes, over read.max_file_bytes ({settings.read.max_file_bytes:,}); "
+            "raise it in your settings file or split the file",
+            code="SS118",
+        )
+    data = path.read_bytes()
+    if not data.strip():
+        raise ReadError("empty file; skipped", code="SS117")
+    if fmt == "feed":
+        if looks_binary(data):
+            raise ReadError("binary file, not text; skipped", code="SS112")
+        yield from parse_feed(data, origin, report)
+        return
+    text, _ = decode(data, origin, encoding=settings.read.encoding)
+    if fmt == "json":
+        yield from parse_json(text, origin, report)
+    elif fmt == "html":
+        yield parse_html(text, origin, _doc_id(path, root), keep_html=settings.store.keep_html)
+    else:
+        yield parse_text(text, origin, _doc_id(path, root))
+
+
+def _read_one(path: Path, root: Path | None, settings: Settings, report: ReadReport) -> Iterator[RawDocument]:
+    """One file; whatever goes wrong with it is reported and the caller goes on."""
+    try:
+        for doc in _read_file(path, root, settings, report):
+            report.articles += 1
+            yield doc
+    except (ReadError, InputError) as exc:
+        report.skip(str(path), exc.message, exc.code)
+    except OSError as exc:
+        report.skip(str(path), f"cannot read: {exc.strerror or exc}", "SS119")
+    except Exception as exc:  # a parser library failing on a broken file must not end the run
+        report.skip(str(path), f"unexpected error while reading ({type(exc).__name__}: {exc}); skipped", "SS119")
+
+
+def read(
+    sources: str | Path | Iterable[str | Path],
+    *,
+    settings: Settings | None = None,
+    report: ReadReport | None = None,
+) -> Iterator[RawDocument]:
+    """Yield raw documents from files, folders (recursively) and ``-`` (stdin JSONL).
+
+    Problems go to ``report`` (a fresh one if not given) and are logged as warnings.
+    """
+    settings = settings or load_settings()
+    report = report if report is not None else ReadReport()
+    if isinstance(sources, (str, Path)):
+        sources = [sources]
+    for source in sources:
+        if str(source) == "-":
+            report.files += 1
+            for doc in stream_jsonl(sys.stdin.buffer, "-", report):
+                report.articles += 1
+                yield doc
+            continue
+        path = Path(source)
+        if path.is_dir():
+            for file in _walk(path):
+                if _format_of(str(file)) is None:
+                    report.skip(str(file), "unsupported file type; skipped", "SS111")
+                    continue
+                yield from _read_one(file, path, settings, report)
+        elif path.exists():
+            yield from _read_one(path, None, settings, report)
+        else:
+            report.skip(str(path), "no such file or folder", "SS110")

@@ -1,0 +1,82 @@
+"""HTML pages -> article text and metadata, via trafilatura."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..articles import make_article, parse_datetime
+from ..errors import InputError, ReadError
+from ..records import RawDocument
+
+__all__ = ["extract_html", "fragment_to_text", "parse_html"]
+
+_BLOCK_END = re.compile(r"(?i)<br\s*/?>|</(?:p|div|li|h[1-6]|blockquote|tr|section|article)\s*>")
+_BLANKS = re.compile(r"\n\s*\n+")
+#: fewer words than this is site furniture (a menu, a cookie notice), not an article
+MIN_ARTICLE_WORDS = 10
+
+
+def fragment_to_text(fragment: str) -> str:
+    """A short HTML fragment (a feed entry's content) -> text, one line per block."""
+    import lxml.html
+
+    if "<" not in fragment:
+        return fragment.strip()
+    marked = _BLOCK_END.sub("\n\n", fragment)
+    try:
+        text = lxml.html.fromstring(f"<div>{marked}</div>").text_content()
+    except Exception:  # lxml raises several types on junk; fall back to tag stripping
+        text = re.sub(r"<[^>]+>", " ", marked)
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    return _BLANKS.sub("\n\n", "\n".join(lines)).strip()
+
+
+def extract_html(html: str, url: str | None = None) -> dict[str, Any] | None:
+    """Main text and metadata of a page (trafilatura); None when the page has no article text.
+
+    Keys: text, title, author, sitename, date (ISO day), url (canonical when given).
+    """
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, include_tables=False
+    )
+    if doc is None:
+        return None
+    data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    text = (data.get("text") or "").strip()
+    if len(text.split()) < MIN_ARTICLE_WORDS:
+        return None
+    return {
+        "text": text,
+        "title": data.get("title") or None,
+        "author": data.get("author") or None,
+        "sitename": data.get("sitename") or None,
+        "date": data.get("date") or None,
+        "url": data.get("url") or url,
+    }
+
+
+def parse_html(html: str, origin: str, doc_id: str, *, keep_html: bool = True) -> RawDocument:
+    """One page -> one raw document (the cleaner may still split it)."""
+    found = extract_html(html)
+    if found is None:
+        raise ReadError("HTML page with no article text; skipped", code="SS115")
+    meta = {k: found[k] for k in ("author", "sitename") if found[k]}
+    meta["extracted_by"] = "trafilatura"
+    try:
+        published = parse_datetime(found["date"])
+    except InputError:
+        published = None
+    article = make_article(
+        found["text"],
+        id=doc_id,
+        title=found["title"],
+        url=found["url"],
+        source=found["sitename"],
+        published=published,
+        html=html if keep_html else None,
+        meta=meta,
+    )
+    return RawDocument(article, origin)

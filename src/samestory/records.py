@@ -1,0 +1,100 @@
+"""The plain records that flow between the stages (read -> clean -> analyse -> ...).
+
+Records are frozen, slotted dataclasses: built once, never mutated. ``meta``
+mappings are plain dicts for easy JSON output; treat them as read-only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+__all__ = ["Article", "RawDocument", "ReadProblem", "IngestResult", "StoreStats", "content_hash"]
+
+_SPACES = re.compile(r"\s+")
+
+
+def content_hash(text: str) -> str:
+    """A stable hash of a text's content: NFC, whitespace-collapsed, case kept."""
+    norm = _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    return hashlib.sha1(norm.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article, in the form every stage and adapter shares.
+
+    ``text`` is the body (possibly still noisy before cleaning); ``html`` the page
+    it came from, when there is one. ``published`` is timezone-aware (UTC when the
+    source gave no zone). Unknown input keys are kept in ``meta``.
+    """
+
+    id: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    language: str | None = None
+    published: datetime | None = None
+    html: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of title + text: the same article re-read hashes the same."""
+        return content_hash(f"{self.title or ''}\n{self.text or self.html or ''}")
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """What a reader produced, before cleaning: an article plus where it came from.
+
+    ``origin`` is ``path`` or ``path:line`` (``-:line`` for stdin), for messages.
+    """
+
+    article: Article
+    origin: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReadProblem:
+    """A source, or part of one, that was skipped, and why."""
+
+    origin: str
+    reason: str
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """What one ingest did to the store."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    ids: tuple[str, ...] = ()
+
+    def __add__(self, other: IngestResult) -> IngestResult:
+        return IngestResult(
+            self.added + other.added,
+            self.updated + other.updated,
+            self.unchanged + other.unchanged,
+            self.ids + other.ids,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class StoreStats:
+    """What a store holds: counts, the busiest sources, languages and the date range."""
+
+    articles: int
+    dated: int
+    titled: int
+    first_published: datetime | None
+    last_published: datetime | None
+    sources: tuple[tuple[str, int], ...]
+    languages: tuple[tuple[str, int], ...]

@@ -1,0 +1,106 @@
+"""Settings: packaged defaults, overlaid by a user TOML file, then by overrides.
+
+One :class:`Settings` object, built by :func:`load_settings`, is what library
+functions take as ``settings=``. Sections are frozen dataclasses; an unknown key
+or a value of the wrong type is a :class:`~samestory.errors.ConfigError` that
+names the valid keys.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any, get_type_hints
+
+from .errors import ConfigError
+
+__all__ = ["Settings", "StoreSettings", "ReadSettings", "IngestSettings", "load_settings"]
+
+
+@dataclass(frozen=True, slots=True)
+class StoreSettings:
+    path: str = "samestory.db"
+    keep_html: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ReadSettings:
+    max_file_bytes: int = 50_000_000
+    encoding: str = ""
+
+    def __post_init__(self) -> None:
+        if self.max_file_bytes <= 0:
+            raise ConfigError(f"read.max_file_bytes must be > 0, got {self.max_file_bytes}", code="SS203")
+
+
+@dataclass(frozen=True, slots=True)
+class IngestSettings:
+    batch_size: int = 500
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.batch_size <= 100_000:
+            raise ConfigError(f"ingest.batch_size must be in [1, 100000], got {self.batch_size}", code="SS203")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    store: StoreSettings = field(default_factory=StoreSettings)
+    read: ReadSettings = field(default_factory=ReadSettings)
+    ingest: IngestSettings = field(default_factory=IngestSettings)
+
+
+def _section(cls: type, name: str, values: Any, base: Any) -> Any:
+    if not isinstance(values, dict):
+        raise ConfigError(f"[{name}] must be a table of settings", code="SS202")
+    hints = get_type_hints(cls)
+    known = {f.name for f in fields(cls)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ConfigError(
+            f"unknown setting {name}.{unknown[0]}; valid keys in [{name}]: {', '.join(sorted(known))}", code="SS202"
+        )
+    checked: dict[str, Any] = {}
+    for key, value in values.items():
+        want = hints[key]
+        if want is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, want) or (want is int and isinstance(value, bool)):
+            raise ConfigError(
+                f"setting {name}.{key} must be {want.__name__}, got {type(value).__name__} {value!r}", code="SS203"
+            )
+        checked[key] = value
+    return replace(base, **checked)
+
+
+def _overlay(settings: Settings, data: dict[str, Any]) -> Settings:
+    sections = {f.name: f for f in fields(Settings)}
+    hints = get_type_hints(Settings)
+    changes = {}
+    for name, values in data.items():
+        if name not in sections:
+            raise ConfigError(f"unknown settings section [{name}]; valid: {', '.join(sections)}", code="SS202")
+        changes[name] = _section(hints[name], name, values, getattr(settings, name))
+    return replace(settings, **changes)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"settings file '{path}' does not exist", code="SS201") from None
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read settings file '{path}': {exc}", code="SS201") from None
+
+
+def load_settings(path: str | Path | None = None, overrides: dict[str, dict[str, Any]] | None = None) -> Settings:
+    """Packaged defaults, then the TOML file at ``path``, then ``overrides`` ({section: {key: value}})."""
+    with resources.files(__package__).joinpath("defaults.toml").open("rb") as fh:
+        settings = _overlay(Settings(), tomllib.load(fh))
+    if path is not None:
+        settings = _overlay(settings, _read_toml(Path(path)))
+    if overrides:
+        settings = _overlay(settings, {k: v for k, v in overrides.items() if v})
+    return settings

@@ -1,0 +1,37 @@
+"""The store's schema, as an ordered list of migrations.
+
+``PRAGMA user_version`` holds the number of migrations applied. A migration is
+appended, never edited: a store made by an older samestory is brought up to
+date on open, in one transaction.
+"""
+
+from __future__ import annotations
+
+APP_ID = "samestory"
+
+MIGRATIONS: list[str] = [
+    # 1: articles
+    """
+    CREATE TABLE samestory_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE articles (
+        id            TEXT PRIMARY KEY,
+        content_hash  TEXT NOT NULL,
+        url           TEXT,
+        source        TEXT,
+        title         TEXT,
+        text          TEXT NOT NULL,
+        html          TEXT,
+        language      TEXT,
+        published     TEXT,
+        meta          TEXT NOT NULL DEFAULT '{}',
+        version       INTEGER NOT NULL DEFAULT 1,
+        ingested_at   TEXT NOT NULL,
+        updated_at    TEXT NOT NULL
+    );
+    CREATE INDEX articles_hash ON articles (content_hash);
+    CREATE INDEX articles_published ON articles (published);
+    CREATE INDEX articles_source ON articles (source);
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,235 @@
+"""The embedded SQLite store: WAL mode, versioned schema, idempotent ingest."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from types import TracebackType
+
+from ..articles import parse_datetime
+from ..errors import StoreError
+from ..records import Article, IngestResult, StoreStats
+from ._schema import APP_ID, MIGRATIONS, SCHEMA_VERSION
+
+__all__ = ["SQLiteStore"]
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_COLUMNS = "id, content_hash, url, source, title, text, html, language, published, meta"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class SQLiteStore:
+    """Articles (and, as the project grows, analyses and stories) in one SQLite file.
+
+    Opening a file checks that it is a samestory store (or empty, or absent) and
+    migrates an older schema; a file that is something else is left untouched.
+    Use as a context manager, or call :meth:`close`.
+    """
+
+    def __init__(self, path: str | Path, *, keep_html: bool = False) -> None:
+        self.path = str(path)
+        self.keep_html = keep_html
+        self._check_file()
+        try:
+            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open store '{self.path}': {exc}", code="SS301") from None
+        self._db.row_factory = sqlite3.Row
+        try:
+            version = self._check_identity()  # read-only: a foreign file stays byte-for-byte as it was
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._migrate(version)
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise StoreError(f"'{self.path}' is not a usable samestory store: {exc}", code="SS302") from None
+        except StoreError:
+            self._db.close()
+            raise
+
+    # -- opening -------------------------------------------------------------
+    def _check_file(self) -> None:
+        if self.path == ":memory:":
+            return
+        p = Path(self.path)
+        if p.is_dir():
+            raise StoreError(f"store path '{p}' is a folder; give a file name such as samestory.db", code="SS301")
+        if p.exists() and p.stat().st_size > 0:
+            with p.open("rb") as fh:
+                if fh.read(16) != _SQLITE_MAGIC:
+                    raise StoreError(
+                        f"'{p}' is not a samestory database (not SQLite); left untouched. Pass another --db",
+                        code="SS302",
+                    )
+
+    def _check_identity(self) -> int:
+        """The schema version of a samestory store (0 for a new file); StoreError for anything else."""
+        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if version == 0 and tables:
+            raise StoreError(
+                f"'{self.path}' is an SQLite database of another program (tables: {', '.join(sorted(tables)[:5])}); "
+                "left untouched. Pass another --db",
+                code="SS302",
+            )
+        if version > 0:
+            app = self._db.execute("SELECT value FROM samestory_meta WHERE key='app'").fetchone()
+            if app is None or app[0] != APP_ID:
+                raise StoreError(f"'{self.path}' is not a samestory database; left untouched", code="SS302")
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"'{self.path}' has schema version {version}, newer than this samestory ({SCHEMA_VERSION}); "
+                "upgrade samestory",
+                code="SS303",
+            )
+        return version
+
+    def _migrate(self, version: int) -> None:
+        if version == SCHEMA_VERSION:
+            return
+        with self.transaction():
+            for script in MIGRATIONS[version:]:
+                for statement in script.split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
+            self._db.execute(
+                "INSERT OR REPLACE INTO samestory_meta (key, value) VALUES ('app', ?), ('schema_version', ?)",
+                (APP_ID, str(SCHEMA_VERSION)),
+            )
+            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    # -- transactions --------------------------------------------------------
+    def transaction(self) -> _Transaction:
+        """``with store.transaction():`` groups writes; rolled back on error."""
+        return _Transaction(self._db)
+
+    # -- articles ------------------------------------------------------------
+    def add_articles(self, articles: Iterable[Article]) -> IngestResult:
+        """Add a batch in one transaction.
+
+        Same id and same content: no-op. Same id, new content: an update (version + 1).
+        """
+        added = updated = unchanged = 0
+        ids: list[str] = []
+        now = _now()
+        with self.transaction():
+            for art in articles:
+                digest = art.content_hash
+                row = self._db.execute("SELECT content_hash FROM articles WHERE id=?", (art.id,)).fetchone()
+                values = (
+                    art.id,
+                    digest,
+                    art.url,
+                    art.source,
+                    art.title,
+                    art.text,
+                    art.html if self.keep_html else None,
+                    art.language,
+                    art.published.isoformat() if art.published else None,
+                    json.dumps(art.meta, ensure_ascii=False, default=str),
+                )
+                if row is None:
+                    self._db.execute(
+                        f"INSERT INTO articles ({_COLUMNS}, ingested_at, updated_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (*values, now, now),
+                    )
+                    added += 1
+                elif row["content_hash"] == digest:
+                    unchanged += 1
+                else:
+                    self._db.execute(
+                        "UPDATE articles SET content_hash=?, url=?, source=?, title=?, text=?, html=?, language=?, "
+                        "published=?, meta=?, version=version+1, updated_at=? WHERE id=?",
+                        (*values[1:], now, art.id),
+                    )
+                    updated += 1
+                ids.append(art.id)
+        return IngestResult(added, updated, unchanged, tuple(ids))
+
+    @staticmethod
+    def _article(row: sqlite3.Row) -> Article:
+        return Article(
+            id=row["id"],
+            text=row["text"],
+            title=row["title"],
+            url=row["url"],
+            source=row["source"],
+            language=row["language"],
+            published=parse_datetime(row["published"]),
+            html=row["html"],
+            meta=json.loads(row["meta"]),
+        )
+
+    def get_article(self, article_id: str) -> Article | None:
+        row = self._db.execute(f"SELECT {_COLUMNS} FROM articles WHERE id=?", (article_id,)).fetchone()
+        return None if row is None else self._article(row)
+
+    def iter_articles(self) -> Iterator[Article]:
+        """All articles, oldest first (undated last), streamed."""
+        cursor = self._db.execute(
+            f"SELECT {_COLUMNS} FROM articles ORDER BY published IS NULL, published, id"
+        )
+        for row in cursor:
+            yield self._article(row)
+
+    def count_articles(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def stats(self, *, top: int = 10) -> StoreStats:
+        """Counts, the ``top`` sources and languages, and the publication date range."""
+        one = self._db.execute(
+            "SELECT COUNT(*), COUNT(published), COUNT(title), MIN(published), MAX(published) FROM articles"
+        ).fetchone()
+
+        def top_of(column: str) -> tuple[tuple[str, int], ...]:
+            rows = self._db.execute(
+                f"SELECT COALESCE({column}, '(unknown)'), COUNT(*) AS n FROM articles "
+                f"GROUP BY 1 ORDER BY n DESC, 1 LIMIT ?",
+                (top,),
+            )
+            return tuple((r[0], int(r[1])) for r in rows)
+
+        return StoreStats(
+            articles=int(one[0]),
+            dated=int(one[1]),
+            titled=int(one[2]),
+            first_published=parse_datetime(one[3]),
+            last_published=parse_datetime(one[4]),
+            sources=top_of("source"),
+            languages=top_of("language"),
+        )
+
+    # -- lifecycle -------------------------------------------------------------
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._db.execute("COMMIT" if exc_type is None else "ROLLBACK")

@@ -1,0 +1,125 @@
+"""Each bad input gets a clear message; the rest of the work goes on; the summary says why."""
+
+import gzip
+
+from samestory import ReadReport, read
+
+
+def _read(*paths):
+    report = ReadReport()
+    docs = list(read(list(paths), report=report))
+    return docs, report
+
+
+def _codes(report):
+    return [p.code for p in report.problems]
+
+
+def test_empty_file(tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "blank.json").write_text("   \n")
+    docs, report = _read(tmp_path)
+    assert docs == [] and _codes(report) == ["SS117", "SS117"]
+    assert "2 empty file" in report.summary()
+
+
+def test_binary_file(tmp_path):
+    (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    docs, report = _read(tmp_path / "image.txt")
+    assert docs == [] and _codes(report) == ["SS112"]
+
+
+def test_declared_charset_is_used(tmp_path):
+    html = (
+        '<html><head><meta charset="iso-8859-1"><title>Caf\xe9 fire</title></head><body><article>'
+        "<p>A fire broke out at the caf\xe9 in the old town on Tuesday, firefighters said. "
+        "Nobody was hurt, but the building was badly damaged and will be closed for weeks.</p>"
+        "<p>The owner said he would rebuild the caf\xe9 as soon as the insurers had paid.</p>"
+        "</article></body></html>"
+    )
+    path = tmp_path / "latin1.html"
+    path.write_bytes(html.encode("latin-1"))
+    (doc,), report = _read(path)
+    assert "café" in doc.article.text and not report.problems
+
+
+def test_undeclared_legacy_encoding_is_detected(tmp_path):
+    text = "Zürich: Überschwemmung trifft die Altstadt schwer.\n\nDie Behörden warnten die Bewohner früh. " * 3
+    path = tmp_path / "cp1252.txt"
+    path.write_bytes(text.encode("cp1252"))
+    (doc,), _ = _read(path)
+    assert "Zürich" in doc.article.text
+
+
+def test_truncated_gzip_keeps_what_was_read(fixtures, tmp_path):
+    data = (fixtures / "topic1.jsonl.gz").read_bytes()
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(data[: len(data) // 2])
+    docs, report = _read(path)
+    assert 0 < len(docs) < 12
+    assert _codes(report) == ["SS114"]
+    assert "truncated" in report.problems[0].reason
+
+
+def test_malformed_json_line_reports_file_and_line(tmp_path):
+    path = tmp_path / "mixed.jsonl"
+    path.write_text('{"text": "good one"}\n{"text": broken\n\n{"text": "good two"}\n[1]\n')
+    docs, report = _read(path)
+    assert [d.article.text for d in docs] == ["good one", "good two"]
+    assert [(p.origin, p.code) for p in report.problems] == [(f"{path}:2", "SS105"), (f"{path}:5", "SS101")]
+
+
+def test_malformed_json_file(tmp_path):
+    (tmp_path / "bad.json").write_text('{"text": ')
+    docs, report = _read(tmp_path / "bad.json")
+    assert docs == [] and _codes(report) == ["SS105"]
+
+
+def test_html_without_article_text(tmp_path):
+    (tmp_path / "nav.html").write_text("<html><body><nav><a href='/'>Home</a></nav></body></html>")
+    docs, report = _read(tmp_path / "nav.html")
+    assert docs == [] and _codes(report) == ["SS115"]
+
+
+def test_feed_without_entries(tmp_path):
+    (tmp_path / "empty.rss").write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Quiet</title></channel></rss>'
+    )
+    (tmp_path / "junk.xml").write_text("this is not xml at all")
+    docs, report = _read(tmp_path / "empty.rss", tmp_path / "junk.xml")
+    assert docs == [] and _codes(report) == ["SS116", "SS116"]
+    assert "feed with no entries" in report.problems[0].reason
+    assert "not a feed" in report.problems[1].reason
+
+
+def test_missing_path_and_unsupported_type(tmp_path):
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4")
+    docs, report = _read(tmp_path / "nope", tmp_path / "notes.pdf")
+    assert docs == [] and _codes(report) == ["SS110", "SS111"]
+
+
+def test_too_large_file_is_skipped(tmp_path):
+    from samestory import load_settings
+
+    (tmp_path / "big.txt").write_text("word " * 1000)
+    report = ReadReport()
+    docs = list(read(tmp_path / "big.txt", report=report, settings=load_settings(overrides={"read": {"max_file_bytes": 100}})))
+    assert docs == [] and _codes(report) == ["SS118"]
+
+
+def test_folder_of_10k_files_with_broken_ones(tmp_path):
+    broken = set(range(0, 10000, 97))
+    for i in range(10000):
+        sub = tmp_path / f"d{i // 1000}"
+        sub.mkdir(exist_ok=True)
+        if i in broken:
+            (sub / f"{i}.jsonl").write_text("{not json\n")
+        else:
+            (sub / f"{i}.txt").write_text(f"Story {i}\n\nBody of story {i}.")
+    gz = tmp_path / "d0" / "z.jsonl.gz"
+    gz.write_bytes(gzip.compress(b'{"text": "ok"}\n')[:-8])
+    docs, report = _read(tmp_path)
+    assert len(docs) == 10000 - len(broken) + 1
+    assert report.skipped == len(broken) + 1
+    summary = report.summary()
+    assert f"skipped {len(broken) + 1}" in summary and "malformed JSON" in summary
