@@ -1,4 +1,4 @@
-"""The jobs that chain the stages: read -> (clean) -> store."""
+"""The jobs that chain the stages: read -> clean -> store."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 
+from .clean import clean_all
 from .read import ReadReport, read
 from .records import Article, IngestResult
 from .settings import Settings, load_settings
@@ -25,10 +26,17 @@ def read_articles(
     *,
     settings: Settings | None = None,
     report: ReadReport | None = None,
+    clean: bool = True,
 ) -> Iterator[Article]:
-    """Articles from sources, ready for the store."""
-    for doc in read(sources, settings=settings, report=report):
-        yield doc.article
+    """Articles from sources: cleaned and split into stories (``clean=False``: as read)."""
+    settings = settings or load_settings()
+    report = report if report is not None else ReadReport()
+    docs = read(sources, settings=settings, report=report)
+    if clean:
+        yield from clean_all(docs, settings=settings, report=report)
+    else:
+        for doc in docs:
+            yield doc.article
 
 
 def ingest(

@@ -16,7 +16,15 @@ from typing import Any, get_type_hints
 
 from .errors import ConfigError
 
-__all__ = ["Settings", "StoreSettings", "ReadSettings", "IngestSettings", "load_settings"]
+__all__ = [
+    "Settings",
+    "StoreSettings",
+    "ReadSettings",
+    "IngestSettings",
+    "CleanSettings",
+    "AnalyseSettings",
+    "load_settings",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,10 +53,33 @@ class IngestSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class CleanSettings:
+    segment: bool = True
+    headline_shift: float = 0.35
+    topic_shift: float = 0.15
+    max_chars: int = 1_000_000
+
+    def __post_init__(self) -> None:
+        for name in ("headline_shift", "topic_shift"):
+            value = getattr(self, name)
+            if not -1.0 <= value <= 1.0:
+                raise ConfigError(f"clean.{name} must be in [-1, 1], got {value}", code="SS203")
+        if self.max_chars < 1000:
+            raise ConfigError(f"clean.max_chars must be >= 1000, got {self.max_chars}", code="SS203")
+
+
+@dataclass(frozen=True, slots=True)
+class AnalyseSettings:
+    embedder: str = "use-multilingual-v3"
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     store: StoreSettings = field(default_factory=StoreSettings)
     read: ReadSettings = field(default_factory=ReadSettings)
     ingest: IngestSettings = field(default_factory=IngestSettings)
+    clean: CleanSettings = field(default_factory=CleanSettings)
+    analyse: AnalyseSettings = field(default_factory=AnalyseSettings)
 
 
 def _section(cls: type, name: str, values: Any, base: Any) -> Any:

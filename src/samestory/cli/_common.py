@@ -23,7 +23,9 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
 
 def settings_from(args: argparse.Namespace) -> Settings:
     """Packaged defaults, the --config file, then flags."""
-    overrides: dict[str, dict[str, Any]] = {"store": {}, "read": {}}
+    overrides: dict[str, dict[str, Any]] = {"store": {}, "read": {}, "clean": {}}
+    if getattr(args, "no_split", False):
+        overrides["clean"]["segment"] = False
     if getattr(args, "db", None):
         overrides["store"]["path"] = args.db
     if getattr(args, "encoding", None):

@@ -9,7 +9,7 @@ from ..pipeline import read_articles
 from ..read import ReadReport
 from ._common import finish_read, progress, settings_from, write_json_line
 
-HELP = "parse files, folders or - (stdin JSONL) and print the articles as JSON lines"
+HELP = "parse files, folders or - (stdin JSONL) and print the articles as read (not cleaned) as JSON lines"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     report = ReadReport()
     with progress("reading", quiet=args.quiet) as advance:
-        for article in read_articles(args.sources, settings=settings, report=report):
+        for article in read_articles(args.sources, settings=settings, report=report, clean=False):
             write_json_line(article_to_dict(article, with_html=args.with_html))
             advance(1)
     finish_read(report, quiet=args.quiet)

@@ -1,0 +1,57 @@
+"""Date lines at the top of a page ("May 03, 2013", "PUBLISHED: THURSDAY, MAY 2, 2013, 1: 32 PM")."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+__all__ = ["is_date_line", "parse_date_line"]
+
+_MONTH = (
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+    r"|(?:januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember)"
+    r"|(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)"
+    r"|(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)"
+    r"|(?:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre)"
+    r"|(?:ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık)"
+)
+_DATE = re.compile(
+    rf"(?:\b(?:{_MONTH})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d\b"  # May 3, 2013
+    rf"|\b\d{{1,2}}\.?\s+(?:de\s+)?(?:{_MONTH})\s+(?:de\s+)?(?:19|20)\d\d\b"  # 3 May 2013, 3. Mai 2013, 3 de mayo de 2013
+    r"|\b(?:19|20)\d\d-\d\d-\d\d\b"  # 2013-05-03
+    r"|\b\d{1,2}[./]\d{1,2}[./](?:19|20)\d\d\b)",  # 03.05.2013, 3/5/2013
+    re.IGNORECASE,
+)
+_WEEKDAY_TIME = re.compile(
+    r"\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\b\d{1,2}\s*:\s*\d\d\s*(?:[ap]\.?m\.?)?|\b(?:[ap]m|et|gmt|utc|cet|est|edt|pst)\b"
+    r"|published|updated|posted|last|modified|on|at|\||[,:.()-]",
+    re.IGNORECASE,
+)
+
+
+def is_date_line(text: str) -> bool:
+    """A short line that is a date and little else."""
+    if len(text) > 90:
+        return False
+    m = _DATE.search(text)
+    if not m:
+        return False
+    rest = _WEEKDAY_TIME.sub(" ", text[: m.start()] + " " + text[m.end() :])
+    return len(rest.split()) <= 2
+
+
+def parse_date_line(text: str, languages: list[str] | None = None) -> datetime | None:
+    """The date in a date line, as a UTC day; None when it cannot be read."""
+    m = _DATE.search(text)
+    if not m:
+        return None
+    import dateparser
+
+    found = dateparser.parse(
+        m.group(0).replace(" de ", " "),
+        languages=languages,
+        settings={"PREFER_DAY_OF_MONTH": "first", "DATE_ORDER": "DMY" if "." in m.group(0) else "MDY"},
+    )
+    if found is None:
+        return None
+    return datetime(found.year, found.month, found.day, tzinfo=timezone.utc)

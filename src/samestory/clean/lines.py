@@ -1,0 +1,181 @@
+"""What each line of a scraped page is: body, headline, or noise (and which noise).
+
+Each rule is a pattern with a reason; a line matches a rule only in the shape
+that noise has (a credit at the *end* of a caption, "By" + a name as the *whole*
+line, a subscribe prompt as a *short* line), so body sentences and quotes that
+merely mention Reuters, subscriptions or cookies stay.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+__all__ = ["Line", "classify", "norm_key", "split_dateline", "is_headline_like", "is_title_case", "NOISE"]
+
+# kinds of noise; everything else is "body"
+NOISE = frozenset({"caption", "credit", "byline", "timestamp", "boilerplate", "marker"})
+
+_AGENCIES = (
+    r"Reuters|REUTERS|AP|AFP|EPA|EPA-EFE|Getty Images|Getty|Xinhua|dpa|DPA|Anadolu Agency|Anadolu|AA|SANA|IANS|ANI|PTI|"
+    r"Bloomberg|Pool|POOL|picture alliance|Sputnik|TASS|ANSA|EFE|PAP|Kyodo|Yonhap|WAFA|APA|Shutterstock|Alamy|"
+    r"iStock|NurPhoto|SOPA Images|ZUMA|Imago|IMAGO|Keystone|Bildbyrån|NTB|Belga|AAP|Press Association|PA"
+)
+_CAPTION = [
+    # "FILE PHOTO: ...", "FILE - In this ...", "PHOTO: ...", "Foto: ..."
+    re.compile(
+        r"^(?:FILE PHOTO|FILE PICTURE|FILE|PHOTO|PICTURE|IMAGE|Photo|Picture|Image|Foto|Bild|Imagen|Fotografía|"
+        r"Zdjęcie|Fotoğraf|Фото|صورة|图片|图)\s*(?:[:|]|\s[-–—]\s)"
+    ),
+    # a credit at the end: "(AP Photo/Name)", "(Reuters)", "Name/Pool via REUTERS", "REUTERS/Name", "Name/AFP"
+    re.compile(
+        rf"(?:\((?:{_AGENCIES}|Photo|Foto|Credit|Source)\b[^()]{{0,80}}\)"
+        rf"|\bvia (?:{_AGENCIES})"
+        rf"|\b(?:{_AGENCIES})\s*/\s*[\w.'’ -]{{2,40}}"
+        rf"|[\w.'’-]+(?: [\w.'’-]+){{0,3}}\s*/\s*(?:{_AGENCIES})(?: via (?:{_AGENCIES}))?"
+        rf"|\b(?:Photo|Photograph|Image|Credit|Foto|Bild|Fotoğraf|Фото)\s*(?:credit)?\s*:\s*[\w.'’ /-]{{2,60}})"
+        r"\.?\s*$"
+    ),
+]
+_CREDIT = re.compile(
+    r"^\(?\s*(?:Additional |Further )?(?:reporting|writing|editing|compiled|edited|reported|research|translated|"
+    r"translation|graphics?|production|fact-checking) by\b",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(
+    r"^(?:By|BY|Von|VON|Por|POR|Par|PAR|Di|Od|Автор:?)\s+"
+    r"[A-ZÀ-ÖØ-ÞŁŚŻŹĆŃÓĘĄÇĞİÖŞÜА-Я][\w.'’-]*(?:[ ,]+(?:and|und|y|et|e|i|ve|и|&)?\s*[\w.'’-]+){0,8}"
+    r"(?:\s*[|,/-]\s*[\w .'’-]{0,40})?$"
+)
+_TIMESTAMP = re.compile(
+    r"^(?:Published|Updated|Posted|Last updated|Last modified|First published|Veröffentlicht|Aktualisiert|Stand|"
+    r"Publicado|Actualizado|Publié|Mis à jour|Pubblicato|Aggiornato|Opublikowano|Aktualizacja|Yayınlanma|"
+    r"Güncelleme|Опубликовано|Обновлено|نشر|تحديث)\b\s*(?:on|am|el|le|il)?\s*:?",
+    re.IGNORECASE,
+)
+# UI phrases: boilerplate on any line up to _BOILERPLATE_MAX characters
+_BOILERPLATE = re.compile(
+    r"\b(?:subscribe (?:now|today|to|for)|sign up (?:for|to|now)|sign in|log in to|our newsletter|newsletter sign|"
+    r"we use cookies|accept (?:all )?cookies|cookie (?:policy|settings|consent)|read more|read also|see also|"
+    r"related (?:articles?|stories|news|content|coverage|topics)|more on this (?:story|topic)|most read|"
+    r"recommended for you|share this (?:article|story|page)|share on (?:facebook|twitter|whatsapp|x)|follow us on|"
+    r"click here|download (?:our|the) app|all rights reserved|privacy policy|terms of (?:use|service)|"
+    r"continue reading|skip to (?:main )?content|thank you for subscribing|email alerts|join our|whatsapp channel|"
+    r"jetzt abonnieren|newsletter abonnieren|lesen sie auch|mehr zum thema|alle rechte vorbehalten|"
+    r"suscr[ií]bete|lee también|leer más|todos los derechos reservados|"
+    r"abonnez-vous|lire aussi|lire la suite|tous droits réservés|"
+    r"leggi anche|iscriviti alla|riproduzione riservata|"
+    r"czytaj (?:też|także|więcej)|zapisz się|subskrybuj|"
+    r"abone ol|ilginizi çekebilir|devamını oku|"
+    r"читайте также|подписывайтесь|подписаться на|"
+    r"اقرأ أيضا|اشترك في|"
+    r"相关阅读|相关新闻)"
+    r"|©|\(c\) \d{4}|copyright \d{4}",
+    re.IGNORECASE,
+)
+# single cue words: boilerplate only as (almost) the whole line ("Advertisement", "Sponsored content")
+_BOILERPLATE_WORD = re.compile(
+    r"^\W*(?:advertisement|advertising|sponsored(?: content)?|newsletter|subscribe|cookies?|related|"
+    r"werbung|anzeige|publicidad|publicité|pubblicità|reklama|reklam|реклама|إعلان|广告|订阅)\W*$",
+    re.IGNORECASE,
+)
+_RELATED_PREFIX = re.compile(r"^(?:related|read more|see also|watch|listen|more|also read|read)\s*:", re.IGNORECASE)
+_SMALL_WORDS = frozenset(
+    "a an and as at but by for from in into nor of off on onto or out over per so than the to up via vs with "
+    "yet is are be its it his her their our after before amid over says said".split()
+)
+# "ANKARA (Reuters) - ", "BERLIN, June 3 (Reuters) - ", "WASHINGTON (AP) — ", "PARIS — "
+_DATELINE = re.compile(
+    r"^(?P<place>[A-ZÀ-Þ][A-ZÀ-Þ.'’ -]{1,40}?(?:,\s*[A-Z][A-Za-z.]{1,20})?)"
+    r"(?:,\s*(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}))?"
+    rf"\s*(?:\((?P<agency>{_AGENCIES}|AP|UPI|CNN|Reuters Health)\)\s*)?"
+    r"\s*(?:-{1,2}|–|—)\s+(?=\S)"
+)
+_PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
+_SPACE = re.compile(r"\s+")
+
+_BOILERPLATE_MAX = 160  # a subscribe prompt is short; a body sentence mentioning one is not removed
+_HEADLINE_MAX_CHARS = 160
+_HEADLINE_MAX_WORDS = 22
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    text: str
+    kind: str  # "body" or one of NOISE
+
+
+def norm_key(text: str) -> str:
+    """A line's identity for repeat detection: accents kept, case/punctuation/space folded."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return _SPACE.sub(" ", _PUNCT.sub(" ", text)).strip()
+
+
+def _is_marker(text: str) -> bool:
+    letters = sum(ch.isalnum() for ch in text)
+    if letters == 0:
+        return True  # "***", "|", "•"
+    if text[-1:] in ".!?\"”»'’)" or any(q in text for q in "\"“”«»"):
+        return False
+    words = text.split()
+    return letters <= 3 or (len(words) <= 2 and text.isupper() and len(text) <= 14 and not any(c.isdigit() for c in text))
+
+
+def classify(text: str) -> str:
+    """The kind of one line: "body" or a kind of noise (see NOISE)."""
+    t = text.strip()
+    if not t:
+        return "marker"
+    if _is_marker(t):
+        return "marker"
+    if _CREDIT.match(t):
+        return "credit"
+    if len(t) <= 400 and any(p.search(t) for p in _CAPTION):
+        return "caption"
+    if len(t) <= 90 and _TIMESTAMP.match(t):
+        return "timestamp"
+    if len(t) <= 90 and _BYLINE.match(t) and not t.endswith("."):
+        return "byline"
+    quoted = any(q in t for q in "\"“”«»„")  # quoted speech is body, whatever it says
+    if not quoted and (
+        _BOILERPLATE_WORD.match(t) or (len(t) <= _BOILERPLATE_MAX and (_RELATED_PREFIX.match(t) or _BOILERPLATE.search(t)))
+    ):
+        return "boilerplate"
+    return "body"
+
+
+def is_headline_like(text: str) -> bool:
+    """Short, no final sentence punctuation: the shape of a headline (or a subheading)."""
+    t = text.strip().rstrip("\"”’'»")
+    if not t or len(t) > _HEADLINE_MAX_CHARS or t[-1] in ".!?:;,…":
+        return False
+    words = t.split()
+    return 3 <= len(words) <= _HEADLINE_MAX_WORDS or (len(words) >= 1 and not t.isascii() and len(t) <= 60)
+
+
+def is_title_case(text: str) -> bool:
+    """English-style Title Case: most words that are not small words start with a capital."""
+    words = [w.strip("‘’'\"“”()[]") for w in text.split()]
+    content = [w for w in words if w and w.lower() not in _SMALL_WORDS and w[0].isalpha()]
+    if len(content) < 2:
+        return False
+    caps = sum(w[0].isupper() for w in content)
+    return caps / len(content) >= 0.8
+
+
+def split_dateline(paragraph: str) -> tuple[dict[str, str] | None, str]:
+    """``ANKARA (Reuters) - The ...`` -> ({"place": "ANKARA", "agency": "Reuters"}, "The ...")."""
+    m = _DATELINE.match(paragraph)
+    if not m:
+        return None, paragraph
+    place = m.group("place").strip(" ,-")
+    # a dateline place is upper case ("ANKARA", "NEW YORK"); a sentence starting "The US - " is not one
+    if not m.group("agency") and not (place.replace(" ", "").replace(",", "").replace(".", "").isupper() and len(place) >= 3):
+        return None, paragraph
+    info = {"place": place}
+    if m.group("agency"):
+        info["agency"] = m.group("agency")
+    if m.group("date"):
+        info["date"] = m.group("date")
+    return info, paragraph[m.end() :]

