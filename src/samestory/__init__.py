@@ -1,6 +1,6 @@
 """samestory: which news articles tell the same story, and how do they differ.
 
-The flow: ``read`` sources -> raw documents -> articles -> ``ingest`` into a store.
+The flow: ``read`` sources -> raw documents -> ``clean`` -> articles (one per story) -> ``ingest`` into a store.
 Everything public is re-exported here; ``__all__`` is the whole API.
 """
 
@@ -20,10 +20,20 @@ from .errors import (  # noqa: E402
     SamestoryError,
     StoreError,
 )
+from .clean import SUPPORTED_LANGUAGES, clean, clean_all, detect_language  # noqa: E402
+from .embed import Embedder, USEEmbedder, embedder_names, get_embedder, register_embedder  # noqa: E402
 from .pipeline import ingest, read_articles  # noqa: E402
 from .read import ReadReport, read  # noqa: E402
 from .records import Article, IngestResult, RawDocument, ReadProblem, StoreStats, content_hash  # noqa: E402
-from .settings import IngestSettings, ReadSettings, Settings, StoreSettings, load_settings  # noqa: E402
+from .settings import (  # noqa: E402
+    AnalyseSettings,
+    CleanSettings,
+    IngestSettings,
+    ReadSettings,
+    Settings,
+    StoreSettings,
+    load_settings,
+)
 from .store import SQLiteStore, open_store  # noqa: E402
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
@@ -47,7 +57,17 @@ __all__ = [
     "read",
     "ReadReport",
     "read_articles",
+    "clean",
+    "clean_all",
+    "detect_language",
+    "SUPPORTED_LANGUAGES",
     "ingest",
+    # embedders
+    "Embedder",
+    "USEEmbedder",
+    "get_embedder",
+    "register_embedder",
+    "embedder_names",
     # store
     "SQLiteStore",
     "open_store",
@@ -56,6 +76,8 @@ __all__ = [
     "StoreSettings",
     "ReadSettings",
     "IngestSettings",
+    "CleanSettings",
+    "AnalyseSettings",
     "load_settings",
     # errors
     "SamestoryError",
