@@ -20,10 +20,10 @@ from .errors import (  # noqa: E402
     SamestoryError,
     StoreError,
 )
-from .clean import SUPPORTED_LANGUAGES, clean, clean_all, detect_language  # noqa: E402
+from .cleaning import SUPPORTED_LANGUAGES, clean, clean_all, detect_language  # noqa: E402
 from .embed import Embedder, USEEmbedder, embedder_names, get_embedder, register_embedder  # noqa: E402
 from .pipeline import ingest, read_articles  # noqa: E402
-from .read import ReadReport, read  # noqa: E402
+from .readers import ReadReport, read  # noqa: E402
 from .records import Article, IngestResult, RawDocument, ReadProblem, StoreStats, content_hash  # noqa: E402
 from .settings import (  # noqa: E402
     AnalyseSettings,

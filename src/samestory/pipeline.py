@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 
-from .clean import clean_all
-from .read import ReadReport, read
+from .cleaning import clean_all
+from .readers import ReadReport, read
 from .records import Article, IngestResult
 from .settings import Settings, load_settings
 from .store import SQLiteStore

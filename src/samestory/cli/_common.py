@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from typing import Any, Callable
 
 from ..errors import InputError
-from ..read import ReadReport
+from ..readers import ReadReport
 from ..settings import Settings, load_settings
 
 __all__ = ["settings_from", "write_json_line", "progress", "setup_logging", "add_db_option", "finish_read"]

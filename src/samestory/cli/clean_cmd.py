@@ -6,7 +6,7 @@ import argparse
 
 from ..articles import article_to_dict
 from ..pipeline import read_articles
-from ..read import ReadReport
+from ..readers import ReadReport
 from ._common import finish_read, progress, settings_from, write_json_line
 
 HELP = "clean articles (captions, credits, bylines, boilerplate out; pages split into stories) and print them as JSON lines"

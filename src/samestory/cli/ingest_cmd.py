@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..pipeline import ingest
-from ..read import ReadReport
+from ..readers import ReadReport
 from ..store import open_store
 from ._common import add_db_option, finish_read, progress, settings_from
 

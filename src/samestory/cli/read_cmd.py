@@ -6,7 +6,7 @@ import argparse
 
 from ..articles import article_to_dict
 from ..pipeline import read_articles
-from ..read import ReadReport
+from ..readers import ReadReport
 from ._common import finish_read, progress, settings_from, write_json_line
 
 HELP = "parse files, folders or - (stdin JSONL) and print the articles as read (not cleaned) as JSON lines"

@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from samestory import InputError, article_from_dict, load_settings
-from samestory.clean import clean, detect_language
-from samestory.clean.lines import classify, split_dateline
+from samestory.cleaning import clean, detect_language
+from samestory.cleaning.lines import classify, split_dateline
 
 BODY = [
     "Actress Lindsay Lohan finally checked into court-mandated rehab at the Betty Ford Center late Thursday.",

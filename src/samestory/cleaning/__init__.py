@@ -18,8 +18,8 @@ from dataclasses import replace
 from typing import Any
 
 from ..errors import InputError
-from ..read.html import extract_html
-from ..read.report import ReadReport
+from ..readers.html import extract_html
+from ..readers.report import ReadReport
 from ..records import Article, RawDocument
 from ..settings import Settings, load_settings
 from .dates import is_date_line, parse_date_line

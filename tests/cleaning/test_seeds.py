@@ -5,7 +5,7 @@ import re
 import pytest
 
 from samestory import read
-from samestory.clean import clean
+from samestory.cleaning import clean
 
 SEED_A = "000_14a40139ceb91c26.txt"
 SEED_B = "004_d8a212c3383b2f6c.txt"

@@ -10,7 +10,7 @@ from ..records import ReadProblem
 
 __all__ = ["ReadReport"]
 
-log = logging.getLogger("samestory.read")
+log = logging.getLogger("samestory.readers")
 
 
 @dataclass
