@@ -55,12 +55,13 @@ class IngestSettings:
 @dataclass(frozen=True, slots=True)
 class CleanSettings:
     segment: bool = True
-    headline_shift: float = 0.35
-    topic_shift: float = 0.15
+    headline_shift: float = 0.3
+    topic_shift: float = 0.4
+    caption_affinity: float = 0.25
     max_chars: int = 1_000_000
 
     def __post_init__(self) -> None:
-        for name in ("headline_shift", "topic_shift"):
+        for name in ("headline_shift", "topic_shift", "caption_affinity"):
             value = getattr(self, name)
             if not -1.0 <= value <= 1.0:
                 raise ConfigError(f"clean.{name} must be in [-1, 1], got {value}", code="SS203")

@@ -24,13 +24,17 @@ from ..records import Article, RawDocument
 from ..settings import Settings, load_settings
 from .dates import is_date_line, parse_date_line
 from .language import SUPPORTED_LANGUAGES, detect_language
-from .lines import NOISE, classify, is_headline_like, norm_key, split_dateline
-from .segment import Segment, segment
+from .lines import NOISE, classify, is_headline_like, is_list_item, norm_key, opens_link_list, split_dateline
+from .segmenter import Segment, segment
 
 __all__ = ["clean", "clean_all", "detect_language", "SUPPORTED_LANGUAGES"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
-_LONG_LINE = 20_000  # one giant line (no line breaks) is cut into sentence-sized paragraphs
+_LONG_LINE = 20_000
+# a repeated line is noise when it recurs close by (a template printing it twice) or is a whole
+# paragraph; short lines that recur far apart (list items, an interview's questions) are content
+_REPEAT_NEAR = 8
+_REPEAT_LONG_WORDS = 20  # one giant line (no line breaks) is cut into sentence-sized paragraphs
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
 
 
@@ -69,6 +73,15 @@ def _kinds(lines: list[str]) -> list[str]:
     for i, t in enumerate(lines[:8]):  # date lines sit at the top of a page or a story
         if kinds[i] == "body" and is_date_line(t):
             kinds[i] = "timestamp"
+    # the links under a "Related" / "You may also like" heading are furniture too, up to the next paragraph
+    in_list = False
+    for i, t in enumerate(lines):
+        if kinds[i] == "boilerplate":
+            in_list = opens_link_list(t)
+        elif in_list and kinds[i] == "body" and (is_list_item(t) or is_headline_like(t)):
+            kinds[i] = "boilerplate"
+        else:
+            in_list = False
     return kinds
 
 
@@ -84,11 +97,11 @@ def _story(
     lines: list[str],
     kinds: list[str],
     seg: Segment,
-    seen: set[str],
+    seen: dict[str, int],
     index: int,
     total: int,
 ) -> Article | None:
-    """One story's article from its lines; ``seen`` holds the keys of lines kept so far on the page."""
+    """One story's article from its lines; ``seen`` maps the keys of lines kept so far to their body position."""
     removed: list[dict[str, str]] = []
     captions: list[str] = []
     credits: list[str] = []
@@ -108,14 +121,15 @@ def _story(
         if title_key and key == title_key:
             removed.append({"text": text, "reason": "headline"})
             continue
-        if key in seen and len(key) > 3:
+        # distance in kept body lines, so that cleaning twice gives what cleaning once gave
+        if key in seen and len(key) > 3 and (len(body) - seen[key] <= _REPEAT_NEAR or len(key.split()) >= _REPEAT_LONG_WORDS):
             removed.append({"text": text, "reason": "repeated"})
             continue
         if title is None and not body and is_headline_like(text) and i + 1 < seg.end:
             title, title_key = text, key  # a story that starts with its headline
             removed.append({"text": text, "reason": "headline"})
             continue
-        seen.add(key)
+        seen[key] = len(body)
         body.append(text)
     if not body:
         return None
@@ -181,11 +195,12 @@ def clean(doc: RawDocument | Article, *, settings: Settings | None = None) -> li
             embed=embed,
             headline_shift=settings.clean.headline_shift,
             topic_shift=settings.clean.topic_shift,
+            caption_affinity=settings.clean.caption_affinity,
         )
     else:
         segments = [Segment(0, len(lines), None, "start")]
     base = article if not truncated else replace(article, meta={**article.meta, "truncated": settings.clean.max_chars})
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     stories = [_story(base, lines, kinds, seg, seen, k, len(segments)) for k, seg in enumerate(segments)]
     out = [s for s in stories if s is not None]
     if len(out) < len(stories):  # a segment of pure noise: renumber what is left

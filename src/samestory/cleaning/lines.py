@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["Line", "classify", "norm_key", "split_dateline", "is_headline_like", "is_title_case", "NOISE"]
+__all__ = ["Line", "classify", "is_list_item", "opens_link_list", "norm_key", "split_dateline", "is_headline_like", "is_title_case", "NOISE"]
 
 # kinds of noise; everything else is "body"
 NOISE = frozenset({"caption", "credit", "byline", "timestamp", "boilerplate", "marker"})
@@ -62,6 +62,12 @@ _BOILERPLATE = re.compile(
     r"recommended for you|share this (?:article|story|page)|share on (?:facebook|twitter|whatsapp|x)|follow us on|"
     r"click here|download (?:our|the) app|all rights reserved|privacy policy|terms of (?:use|service)|"
     r"continue reading|skip to (?:main )?content|thank you for subscribing|email alerts|join our|whatsapp channel|"
+    r"thanks for signing up|keep an eye on your inbox|error processing your subscription|you may also like|"
+    r"you might also like|more stories|more news|top stories|trending now|recommended stories|related posts?|"
+    r"follow [\w .@()-]{0,40} on (?:facebook|twitter|instagram|x)\b|share it with|tell us what you think|"
+    r"also on [a-z]+\.[a-z]{2,3}\b|reading time|min read|if you buy something through|share of the sale|"
+    r"affiliate commission|sign up for (?:our|the)|get the [\w ]{0,30}newsletter|"
+    r"lesezeit|tempo de leitura|tiempo de lectura|temps de lecture|"
     r"jetzt abonnieren|newsletter abonnieren|lesen sie auch|mehr zum thema|alle rechte vorbehalten|"
     r"suscr[ií]bete|lee también|leer más|todos los derechos reservados|"
     r"abonnez-vous|lire aussi|lire la suite|tous droits réservés|"
@@ -76,11 +82,13 @@ _BOILERPLATE = re.compile(
 )
 # single cue words: boilerplate only as (almost) the whole line ("Advertisement", "Sponsored content")
 _BOILERPLATE_WORD = re.compile(
-    r"^\W*(?:advertisement|advertising|sponsored(?: content)?|newsletter|subscribe|cookies?|related|"
+    r"^\W*(?:advertisement|advertising|sponsored(?: content)?|newsletter|subscribe|cookies?|related|comments?|"
     r"werbung|anzeige|publicidad|publicité|pubblicità|reklama|reklam|реклама|إعلان|广告|订阅)\W*$",
     re.IGNORECASE,
 )
-_RELATED_PREFIX = re.compile(r"^(?:related|read more|see also|watch|listen|more|also read|read)\s*:", re.IGNORECASE)
+_RELATED_PREFIX = re.compile(
+    r"^\[?(?:related|read more|see also|watch|listen|more|also read|read|source)\s*:", re.IGNORECASE
+)
 _SMALL_WORDS = frozenset(
     "a an and as at but by for from in into nor of off on onto or out over per so than the to up via vs with "
     "yet is are be its it his her their our after before amid over says said".split()
@@ -113,13 +121,13 @@ def norm_key(text: str) -> str:
 
 
 def _is_marker(text: str) -> bool:
+    """A site marker: no letters ("***", "|"), at most two ("TT", "AP"), or one short all-caps token ("AFP")."""
     letters = sum(ch.isalnum() for ch in text)
     if letters == 0:
-        return True  # "***", "|", "•"
+        return True
     if text[-1:] in ".!?\"”»'’)" or any(q in text for q in "\"“”«»"):
         return False
-    words = text.split()
-    return letters <= 3 or (len(words) <= 2 and text.isupper() and len(text) <= 14 and not any(c.isdigit() for c in text))
+    return letters <= 2 or (" " not in text and text.isupper() and letters <= 4 and not any(c.isdigit() for c in text))
 
 
 def classify(text: str) -> str:
@@ -145,9 +153,26 @@ def classify(text: str) -> str:
     return "body"
 
 
+_LINK_LIST_HEADING = re.compile(
+    r"^\W*(?:related|read more|read also|see also|more (?:stories|news|on this)|you (?:may|might) also like|"
+    r"most (?:read|popular)|top stories|trending|recommended|lesen sie auch|mehr zum thema|lee también|lire aussi|"
+    r"leggi anche|czytaj (?:też|także)|читайте также)\b",
+    re.IGNORECASE,
+)
+
+
+def opens_link_list(text: str) -> bool:
+    """A "Related" / "You may also like" heading: the short lines under it are links, not body."""
+    return len(text.split()) <= 8 and bool(_LINK_LIST_HEADING.match(text))
+
+
+def is_list_item(text: str) -> bool:
+    return text[:2] in ("- ", "• ", "* ", "– ", "· ")
+
+
 def is_headline_like(text: str) -> bool:
     """Short, no final sentence punctuation: the shape of a headline (or a subheading)."""
-    t = text.strip().rstrip("\"”’'»")
+    t = text.strip().rstrip("\"”’'» ").strip()
     if not t or len(t) > _HEADLINE_MAX_CHARS or t[-1] in ".!?:;,…":
         return False
     words = t.split()
