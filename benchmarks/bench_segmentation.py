@@ -220,7 +220,7 @@ def main() -> None:
           [r + [result[k]["with_headline"]["missed_split_rate"], result[k]["without_headline"]["missed_split_rate"]]
            for r, k in zip(rows, result)])
     print("goals: false splits <= 0.01, missed splits <= 0.05")
-    save("segmentation", {"dev": result, "seconds": elapsed})
+    save("segmentation" if args.pages >= 100 and not args.no_tune else "segmentation-smoke", {"dev": result, "seconds": elapsed})
 
 
 if __name__ == "__main__":

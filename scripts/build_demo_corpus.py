@@ -58,7 +58,7 @@ def published_of(url: str | None, lines: list[str]) -> date | None:
 
 
 def is_headline(line: str) -> bool:
-    return 10 <= len(line) <= 200 and line[-1] not in '.!?:;,"”' and not TEXT_DATE.search(line)
+    return 10 <= len(line) <= 200 and line[-1] not in ".!?:;,\"”" and not TEXT_DATE.search(line) and not TEXT_DATE_DMY.search(line)
 
 
 def convert(row: dict) -> dict:

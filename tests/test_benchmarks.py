@@ -1,0 +1,23 @@
+"""Each benchmark runs on a tiny input and prints its table (figures are not asserted: they are measured)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).parent.parent / "benchmarks"
+
+
+@pytest.mark.parametrize(
+    "script, args",
+    [
+        ("bench_extraction.py", ["--limit", "3"]),
+        ("bench_segmentation.py", ["--pages", "12", "--no-tune"]),
+        ("bench_clean_speed.py", ["--limit", "5"]),
+    ],
+)
+def test_benchmark_smoke(script, args, tmp_path):
+    out = subprocess.run([sys.executable, str(BENCH / script), *args], capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "skipped:" in out.stdout or "wrote benchmarks/results/" in out.stdout
