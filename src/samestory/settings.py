@@ -72,6 +72,17 @@ class CleanSettings:
 @dataclass(frozen=True, slots=True)
 class AnalyseSettings:
     embedder: str = "use-multilingual-v3"
+    ner: str = "models"
+    ner_chars: int = 4000
+    max_sentences: int = 64
+
+    def __post_init__(self) -> None:
+        if self.ner not in ("models", "rules"):
+            raise ConfigError(f"analyse.ner must be 'models' or 'rules', got {self.ner!r}", code="SS203")
+        if self.ner_chars < 200:
+            raise ConfigError(f"analyse.ner_chars must be >= 200, got {self.ner_chars}", code="SS203")
+        if not 1 <= self.max_sentences <= 1000:
+            raise ConfigError(f"analyse.max_sentences must be in [1, 1000], got {self.max_sentences}", code="SS203")
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,9 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
 
 def settings_from(args: argparse.Namespace) -> Settings:
     """Packaged defaults, the --config file, then flags."""
-    overrides: dict[str, dict[str, Any]] = {"store": {}, "read": {}, "clean": {}}
+    overrides: dict[str, dict[str, Any]] = {"store": {}, "read": {}, "clean": {}, "analyse": {}}
+    if getattr(args, "ner", None):
+        overrides["analyse"]["ner"] = args.ner
     if getattr(args, "no_split", False):
         overrides["clean"]["segment"] = False
     if getattr(args, "db", None):

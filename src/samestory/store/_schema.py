@@ -32,6 +32,16 @@ MIGRATIONS: list[str] = [
     CREATE INDEX articles_published ON articles (published);
     CREATE INDEX articles_source ON articles (source);
     """,
+    # 2: analyses, cached by article content and model names
+    """
+    CREATE TABLE analyses (
+        article_id    TEXT PRIMARY KEY,
+        content_hash  TEXT NOT NULL,
+        models        TEXT NOT NULL,
+        data          BLOB NOT NULL,
+        created_at    TEXT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -11,7 +11,7 @@ from types import TracebackType
 
 from ..articles import parse_datetime
 from ..errors import StoreError
-from ..records import Article, IngestResult, StoreStats
+from ..records import Analysis, Article, IngestResult, StoreStats
 from ._schema import APP_ID, MIGRATIONS, SCHEMA_VERSION
 
 __all__ = ["SQLiteStore"]
@@ -210,6 +210,44 @@ class SQLiteStore:
             sources=top_of("source"),
             languages=top_of("language"),
         )
+
+    # -- analyses --------------------------------------------------------------
+    def get_analyses(self, articles: Iterable[Article], models: dict[str, str] | None = None) -> dict[str, Analysis]:
+        """Cached analyses of these articles, where content and (when given) model names still match."""
+        from ..analysis.serial import analysis_from_bytes
+
+        wanted = {a.id: a.content_hash for a in articles}
+        found: dict[str, Analysis] = {}
+        ids = list(wanted)
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            rows = self._db.execute(
+                f"SELECT article_id, content_hash, models, data FROM analyses WHERE article_id IN ({','.join('?' * len(part))})",
+                part,
+            )
+            for row in rows:
+                if row["content_hash"] != wanted[row["article_id"]]:
+                    continue
+                if models is not None and json.loads(row["models"]).get("embedder") != models.get("embedder"):
+                    continue
+                found[row["article_id"]] = analysis_from_bytes(row["data"])
+        return found
+
+    def put_analyses(self, analyses: Iterable[Analysis]) -> int:
+        """Cache analyses (one transaction); returns how many were written."""
+        from ..analysis.serial import analysis_to_bytes
+
+        now = _now()
+        n = 0
+        with self.transaction():
+            for an in analyses:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO analyses (article_id, content_hash, models, data, created_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (an.id, an.article.content_hash, json.dumps(an.models, sort_keys=True), analysis_to_bytes(an), now),
+                )
+                n += 1
+        return n
 
     # -- lifecycle -------------------------------------------------------------
     def close(self) -> None:

@@ -1,0 +1,126 @@
+"""analyse(article) -> Analysis: language, entities matched across spellings, places, dates, numbers,
+embeddings and a MinHash signature. Batched (``analyse_all``) and cached in the store."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+
+from ..cleaning.language import SUPPORTED_LANGUAGES, detect_language
+from ..embed import get_embedder
+from ..records import Analysis, Article, Entity
+from ..settings import Settings, load_settings
+from .facts import mentioned_days, numbers
+from .gazetteer import lookup_place
+from .matching import EntityMatch, match_entities
+from .ner import backend_for, extract_entities
+from .vectors import embed_articles, minhash_of, sentences_of
+
+__all__ = ["analyse", "analyse_all", "analyse_cached", "match_entities", "EntityMatch", "model_names", "StageTimes"]
+
+
+class StageTimes(Counter):
+    """Seconds spent per stage, summed over a run (for the benchmarks)."""
+
+
+def model_names(settings: Settings, language: str | None) -> dict[str, str]:
+    return {"embedder": settings.analyse.embedder, "ner": backend_for(language, settings.analyse.ner)}
+
+
+def _countries(entities: Sequence[Entity], dateline: dict | None) -> tuple[str, ...]:
+    weight: Counter[str] = Counter()
+    for e in entities:
+        if e.country:
+            weight[e.country] += e.mentions
+    if dateline and (place := lookup_place(dateline.get("place", ""))):
+        weight[place.country] += 3  # the dateline says where it happened
+    return tuple(c for c, _ in weight.most_common())
+
+
+def analyse_all(
+    articles: Iterable[Article],
+    *,
+    settings: Settings | None = None,
+    batch_size: int = 32,
+    times: StageTimes | None = None,
+) -> Iterator[Analysis]:
+    """Analyse a stream; embeddings are computed one batch of articles at a time."""
+    settings = settings or load_settings()
+    embedder = get_embedder(settings.analyse.embedder)
+    times = times if times is not None else StageTimes()
+    batch: list[Article] = []
+    for art in articles:
+        batch.append(art)
+        if len(batch) == batch_size:
+            yield from _analyse_batch(batch, settings, embedder, times)
+            batch = []
+    if batch:
+        yield from _analyse_batch(batch, settings, embedder, times)
+
+
+def _analyse_batch(batch: list[Article], settings: Settings, embedder, times: StageTimes) -> list[Analysis]:
+    cfg = settings.analyse
+    t0 = time.perf_counter()
+    langs = [a.language or detect_language(f"{a.title or ''}\n{a.text}") for a in batch]
+    t1 = time.perf_counter()
+    sents = [sentences_of(a.text, max_sentences=cfg.max_sentences) for a in batch]
+    vectors = embed_articles(batch, sents, embedder.embed)
+    t2 = time.perf_counter()
+    out = []
+    for art, lang, sent, vec in zip(batch, langs, sents, vectors):
+        s0 = time.perf_counter()
+        text = f"{art.title or ''}\n{art.text}" if art.title else art.text
+        entities = extract_entities(text, lang, mode=cfg.ner, max_chars=cfg.ner_chars)
+        s1 = time.perf_counter()
+        days = mentioned_days(art.text, art.published, lang)
+        nums = numbers(art.text)
+        s2 = time.perf_counter()
+        mh = minhash_of(art.text)
+        s3 = time.perf_counter()
+        times["entities"] += s1 - s0
+        times["dates+numbers"] += s2 - s1
+        times["minhash"] += s3 - s2
+        notes = []
+        if lang is None:
+            notes.append("language unknown: rules-based entities only")
+        elif lang not in SUPPORTED_LANGUAGES:
+            notes.append(f"language {lang} is not supported: rules-based entities, embeddings may be weak")
+        if not art.text.strip():
+            notes.append("empty text")
+        out.append(
+            Analysis(
+                article=art,
+                language=lang,
+                entities=entities,
+                countries=_countries(entities, art.meta.get("dateline")),
+                days=days,
+                numbers=nums,
+                sentences=tuple(sent),
+                models=model_names(settings, lang),
+                notes=tuple(notes),
+                **vec,
+                minhash=mh,
+            )
+        )
+    times["language"] += t1 - t0
+    times["embeddings"] += t2 - t1
+    return out
+
+
+def analyse(article: Article, *, settings: Settings | None = None) -> Analysis:
+    """Analyse one article (use ``analyse_all`` or a store's cache for many)."""
+    return next(analyse_all([article], settings=settings))
+
+
+def analyse_cached(
+    articles: Sequence[Article], store, *, settings: Settings | None = None, times: StageTimes | None = None
+) -> list[Analysis]:
+    """Analyses from the store's cache where article content and embedder match; the rest computed and cached."""
+    settings = settings or load_settings()
+    cached = store.get_analyses(articles, {"embedder": settings.analyse.embedder})
+    todo = [a for a in articles if a.id not in cached]
+    fresh = {an.id: an for an in analyse_all(todo, settings=settings, times=times)}
+    if fresh:
+        store.put_analyses(fresh.values())
+    return [cached.get(a.id) or fresh[a.id] for a in articles]

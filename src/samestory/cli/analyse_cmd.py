@@ -1,0 +1,34 @@
+"""samestory analyse: read, clean and analyse articles; print each analysis as a JSON line."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..analysis import analyse_all
+from ..analysis.serial import analysis_to_dict
+from ..pipeline import read_articles
+from ..readers import ReadReport
+from ._common import finish_read, progress, settings_from, write_json_line
+
+HELP = "analyse articles (language, entities matched across spellings, places, dates, numbers, embeddings) as JSON lines"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("analyse", aliases=["analyze"], help=HELP, description=HELP)
+    p.add_argument("sources", nargs="+", metavar="SOURCE", help="file, folder (recursive) or - for stdin JSONL")
+    p.add_argument("--encoding", help="force the encoding of text and HTML files")
+    p.add_argument("--vectors", action="store_true", help="include the document, title and lead vectors")
+    p.add_argument("--ner", choices=["models", "rules"], help="entity backend (default: analyse.ner)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    report = ReadReport()
+    articles = read_articles(args.sources, settings=settings, report=report)
+    with progress("analysing", quiet=args.quiet) as advance:
+        for an in analyse_all(articles, settings=settings):
+            write_json_line(analysis_to_dict(an, vectors=args.vectors))
+            advance(1)
+    finish_read(report, quiet=args.quiet)
+    return 0
