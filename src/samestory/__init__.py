@@ -1,6 +1,7 @@
 """samestory: which news articles tell the same story, and how do they differ.
 
-The flow: ``read`` sources -> raw documents -> ``clean`` -> articles (one per story) -> ``ingest`` into a store.
+The flow: ``read`` sources -> raw documents -> ``clean`` -> articles (one per story) -> ``analyse`` ->
+analyses; ``ingest`` puts articles into a store, which also caches analyses.
 Everything public is re-exported here; ``__all__`` is the whole API.
 """
 
@@ -10,6 +11,15 @@ import logging
 
 __version__ = "0.1.0"
 
+from .analysis import (  # noqa: E402
+    EntityMatch,
+    StageTimes,
+    analyse,
+    analyse_all,
+    analyse_cached,
+    match_entities,
+    model_names,
+)
 from .articles import article_from_dict, article_to_dict, make_article, parse_datetime, source_from_url  # noqa: E402
 from .errors import (  # noqa: E402
     ConfigError,
@@ -24,7 +34,17 @@ from .cleaning import SUPPORTED_LANGUAGES, clean, clean_all, detect_language  # 
 from .embed import Embedder, USEEmbedder, embedder_names, get_embedder, register_embedder  # noqa: E402
 from .pipeline import ingest, read_articles  # noqa: E402
 from .readers import ReadReport, read  # noqa: E402
-from .records import Article, IngestResult, RawDocument, ReadProblem, StoreStats, content_hash  # noqa: E402
+from .records import (  # noqa: E402
+    Analysis,
+    Article,
+    Entity,
+    IngestResult,
+    Number,
+    RawDocument,
+    ReadProblem,
+    StoreStats,
+    content_hash,
+)
 from .settings import (  # noqa: E402
     AnalyseSettings,
     CleanSettings,
@@ -46,6 +66,9 @@ __all__ = [
     "ReadProblem",
     "IngestResult",
     "StoreStats",
+    "Entity",
+    "Number",
+    "Analysis",
     "content_hash",
     # the JSON form
     "article_from_dict",
@@ -62,6 +85,13 @@ __all__ = [
     "detect_language",
     "SUPPORTED_LANGUAGES",
     "ingest",
+    "analyse",
+    "analyse_all",
+    "analyse_cached",
+    "match_entities",
+    "EntityMatch",
+    "StageTimes",
+    "model_names",
     # embedders
     "Embedder",
     "USEEmbedder",

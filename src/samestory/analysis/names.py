@@ -48,6 +48,11 @@ def fold(text: str) -> str:
     return anyascii(text).lower()
 
 
+@lru_cache(maxsize=1)
+def _folded_titles() -> frozenset[str]:
+    return frozenset(fold(t) for t in _TITLES)
+
+
 @lru_cache(maxsize=65536)
 def name_tokens(text: str) -> tuple[str, ...]:
     """The tokens that identify a person or organisation name, folded, titles and particles dropped."""
@@ -56,7 +61,7 @@ def name_tokens(text: str) -> tuple[str, ...]:
     tokens = [t for t in folded.split() if t]
     while tokens and tokens[0] in ("the", "der", "die", "das", "la", "le", "el", "il", "los", "las", "les"):
         tokens = tokens[1:]
-    kept = [t for t in tokens if t not in _TITLES and t not in _PARTICLES]
+    kept = [t for t in tokens if t not in _folded_titles() and t not in _PARTICLES]
     return tuple(kept or tokens)
 
 

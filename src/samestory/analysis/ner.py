@@ -109,33 +109,62 @@ def _raw_mentions(text: str, language: str | None, backend: str) -> list[tuple[s
     return _rule_mentions(text, language)
 
 
+def _known(gram: str, language: str | None) -> str | None:
+    if lookup_org(gram):
+        return "ORG"
+    if _lemma_place(gram, language):
+        return "LOC"
+    return None
+
+
+def _split_span(tokens: list[str], language: str | None) -> list[tuple[str, str]]:
+    """A run of capitalised words -> known places/organisations (longest first) and the names between them."""
+    out: list[tuple[str, str]] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for n in (3, 2, 1):
+            gram = " ".join(tokens[i : i + n])
+            if i + n <= len(tokens) and (label := _known(gram, language)):
+                if rest:
+                    out.append((" ".join(rest), "NAME"))
+                    rest = []
+                out.append((gram, label))
+                i += n
+                break
+        else:
+            rest.append(tokens[i])
+            i += 1
+    if rest:
+        out.append((" ".join(rest), "NAME"))
+    return out
+
+
 def _rule_mentions(text: str, language: str | None) -> list[tuple[str, str]]:
-    """Capitalised spans (Latin/Cyrillic) and gazetteer n-grams (any script)."""
+    """Capitalised spans (Latin/Cyrillic) split into gazetteer hits and names; gazetteer n-grams for other scripts."""
     out: list[tuple[str, str]] = []
     for m in _SPAN.finditer(text):
-        span = m.group(0).strip(" .-’'")
-        tokens = span.split()
+        tokens = m.group(0).strip(" .-’'").split()
         while tokens and tokens[0].lower() in _STOP_CAPS:
             tokens = tokens[1:]
-        if not tokens:
-            continue
-        span = " ".join(tokens)
-        at_start = bool(_SENT_START.search(text[: m.start()][-3:] or "")) or m.start() == 0
-        if lookup_place(span) or lookup_org(span):
-            out.append((span, "LOC" if lookup_place(span) else "ORG"))
-        elif tokens[-1].lower() in _ORG_WORDS or any(t.lower() in _ORG_WORDS for t in tokens[-2:]):
-            out.append((span, "ORG"))
-        elif len(tokens) >= 2 and not (language == "de" and len(tokens) > 4):
-            out.append((span, "PER"))
-        elif not at_start and len(span) >= 3 and language != "de":
-            out.append((span, "MISC"))
+        at_start = m.start() == 0 or bool(_SENT_START.search(text[: m.start()][-3:]))
+        for span, label in _split_span(tokens, language):
+            words = span.split()
+            if label != "NAME":
+                out.append((span, label))
+            elif words[-1].lower() in _ORG_WORDS or any(t.lower() in _ORG_WORDS for t in words[-2:]):
+                out.append((span, "ORG"))
+            elif len(words) >= 2 and not (language == "de" and len(words) > 4):
+                out.append((span, "PER"))
+            elif not at_start and len(span) >= 3 and language != "de":
+                out.append((span, "MISC"))
     if language in ("ar", "zh") or not out:  # scripts without capitals: gazetteer n-grams
         words = re.findall(r"[\w’'-]+", text)
         for n in (3, 2, 1):
             for i in range(len(words) - n + 1):
                 gram = " ".join(words[i : i + n])
-                if len(gram) >= 3 and (lookup_place(gram) or lookup_org(gram)):
-                    out.append((gram, "LOC" if lookup_place(gram) else "ORG"))
+                if len(gram) >= 3 and (label := _known(gram, language)):
+                    out.append((gram, label))
     return out
 
 
@@ -148,7 +177,8 @@ def _lemma_place(text: str, language: str | None):
     import simplemma
 
     words = [w.split("'")[0].split("’")[0] for w in text.split()]
-    return lookup_place(" ".join(simplemma.lemmatize(w, lang=language) for w in words))
+    stem = " ".join(words)
+    return lookup_place(stem) or lookup_place(" ".join(simplemma.lemmatize(w, lang=language) for w in words))
 
 
 def resolve(surface: str, label: str, language: str | None = None) -> Entity | None:

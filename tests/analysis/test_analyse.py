@@ -1,0 +1,116 @@
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from samestory import Article, SQLiteStore, analyse, analyse_all, analyse_cached, article_from_dict, load_settings
+from samestory.analysis.facts import mentioned_days, numbers
+from samestory.analysis.serial import analysis_from_bytes, analysis_to_bytes, analysis_to_dict
+
+DEMO = Path(__file__).parents[2] / "demo" / "ecbplus.jsonl"
+DOCS = {d["id"]: d for d in map(json.loads, DEMO.read_text().splitlines())}
+
+
+def _art(doc_id):
+    return article_from_dict(DOCS[doc_id])
+
+
+def test_analysis_of_an_ecb_article():
+    an = analyse(_art("ecb/1_10ecbplus"))
+    keys = {e.key for e in an.entities}
+    assert any("lohan" in k for k in keys)
+    assert "US" in an.countries
+    assert an.days[0].isoformat() == "2013-05-03" or "2013-05-03" in [d.isoformat() for d in an.days]
+    assert an.doc.shape == (512,) and abs(float(np.linalg.norm(an.doc)) - 1) < 1e-3
+    assert an.sentence_vectors.shape[0] == len(an.sentences) > 3
+    assert an.minhash.shape == (128,)
+    assert an.models["embedder"] == "use-multilingual-v3"
+
+
+def test_weekdays_resolve_against_publication():
+    from datetime import datetime, timezone
+
+    days = mentioned_days("He said on Thursday that talks began on Monday.", datetime(2020, 6, 12, tzinfo=timezone.utc), "en")
+    assert [d.isoformat() for d in days] == ["2020-06-08", "2020-06-11", "2020-06-12"]
+
+
+def test_numbers_that_matter():
+    got = {(n.value, n.unit) for n in numbers("52,622 refugees returned after a 14-month assault; 3.8 million at its peak in 2022, at 3:45 pm.")}
+    assert (52622.0, "refugees") in got and (14.0, "month") in got and (3.8e6, "at") not in got
+    assert all(n.value != 2022 for n in numbers("in 2022")) and all(n.value != 45 for n in numbers("at 3:45 pm"))
+
+
+def test_serialisation_round_trip():
+    an = analyse(_art("ecb/3_10ecbplus"))
+    back = analysis_from_bytes(analysis_to_bytes(an))
+    assert back.entities == an.entities and back.days == an.days and back.numbers == an.numbers
+    assert np.array_equal(back.sentence_vectors, an.sentence_vectors) and np.array_equal(back.minhash, an.minhash)
+    assert analysis_to_dict(back) == analysis_to_dict(an)
+
+
+def test_cache_computes_nothing_twice(tmp_path, monkeypatch):
+    import samestory.analysis as A
+
+    arts = [_art("ecb/1_10ecbplus"), _art("ecb/1_11ecbplus")]
+    with SQLiteStore(tmp_path / "s.db") as store:
+        store.add_articles(arts)
+        first = analyse_cached(arts, store)
+        calls = []
+        real = A.analyse_all
+        monkeypatch.setattr(A, "analyse_all", lambda todo, **kw: calls.append(list(todo)) or real(todo, **kw))
+        again = analyse_cached(arts, store)
+        assert calls == [[]]
+        assert [a.entities for a in again] == [a.entities for a in first]
+        changed = article_from_dict({**DOCS["ecb/1_10ecbplus"], "text": DOCS["ecb/1_10ecbplus"]["text"] + " An update."})
+        analyse_cached([changed], store)
+        assert [a.id for a in calls[-1]] == [changed.id]
+
+
+# --- bad input ------------------------------------------------------------------------------------------------
+
+
+def test_article_without_entities():
+    an = analyse(article_from_dict({"text": "it was a quiet day and nothing much happened at all, the sky was grey."}))
+    assert an.entities == () and an.doc.shape == (512,)
+
+
+def test_100k_character_article_is_bounded():
+    text = " ".join(f"Officials in Ankara said report {i} was filed." for i in range(2500))
+    assert len(text) > 100_000
+    an = analyse(article_from_dict({"text": text}))
+    assert len(an.sentences) == load_settings().analyse.max_sentences
+    assert any(e.key.startswith("loc:TR") for e in an.entities)
+
+
+def test_unsupported_language_falls_back_and_says_so():
+    an = analyse(article_from_dict({"text": "De minister van Buitenlandse Zaken zei donderdag in Ankara dat de Verenigde Staten een actievere rol in Libië moeten spelen."}))
+    assert an.language == "nl"
+    assert an.models["ner"] == "rules"
+    assert any("not supported" in n for n in an.notes)
+
+
+def test_empty_text():
+    an = analyse(Article(id="e", text=""))
+    assert an.entities == () and an.sentences == ()
+    assert "empty text" in an.notes
+
+
+@pytest.mark.parametrize(
+    "text, lang, expect",
+    [
+        ("Bundeskanzlerin Angela Merkel traf in Berlin den türkischen Präsidenten Recep Tayyip Erdoğan.", "de", "loc:DE"),
+        ("Il presidente Sergio Mattarella ha incontrato a Roma il segretario generale della NATO.", "it", "org:NATO"),
+        ("Prezydent Andrzej Duda spotkał się w Warszawie z sekretarzem generalnym ONZ.", "pl", "org:UN"),
+        ("Cumhurbaşkanı Recep Tayyip Erdoğan Ankara'da Libya heyetini kabul etti.", "tr", "loc:LY"),
+        ("التقى الرئيس المصري عبد الفتاح السيسي في القاهرة بوفد من الأمم المتحدة حول ليبيا.", "ar", "loc:LY"),
+        ("Министр иностранных дел России Сергей Лавров провёл переговоры в Москве по Ливии.", "ru", "loc:LY"),
+        ("土耳其外长在安卡拉表示，美国需要在利比亚发挥更积极的作用。", "zh", "loc:LY"),
+        ("El presidente de Turquía, Recep Tayyip Erdogan, habló con Donald Trump sobre Libia.", "es", "loc:LY"),
+        ("Le président turc Recep Tayyip Erdogan a parlé avec Donald Trump de la Libye.", "fr", "loc:LY"),
+    ],
+)
+def test_entities_in_each_language(text, lang, expect):
+    an = analyse(article_from_dict({"text": text}))
+    assert an.language == lang
+    assert any(e.key.startswith(expect) for e in an.entities), [e.key for e in an.entities]
