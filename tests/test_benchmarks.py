@@ -15,6 +15,8 @@ BENCH = Path(__file__).parent.parent / "benchmarks"
         ("bench_extraction.py", ["--limit", "3"]),
         ("bench_segmentation.py", ["--pages", "12", "--no-tune"]),
         ("bench_clean_speed.py", ["--limit", "5"]),
+        ("bench_analysis.py", ["--limit", "6"]),
+        ("bench_truncation.py", ["--limit", "10"]),
     ],
 )
 def test_benchmark_smoke(script, args, tmp_path):

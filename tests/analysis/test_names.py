@@ -64,3 +64,8 @@ def test_inflected_place_names(surface, lang):
 
 def test_la_defense_is_not_the_word_defense():
     assert lookup_place("Defense") is None
+
+
+def test_odd_tokens_do_not_break_lemmas():
+    assert resolve("'s Ankara", "LOC", "tr") is not None
+    assert resolve("’", "LOC", "ru") is None

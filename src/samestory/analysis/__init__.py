@@ -14,7 +14,7 @@ from ..settings import Settings, load_settings
 from .facts import mentioned_days, numbers
 from .gazetteer import lookup_place
 from .matching import EntityMatch, match_entities
-from .ner import backend_for, extract_entities
+from .ner import backend_for, extract_entities_batch
 from .vectors import embed_articles, minhash_of, sentences_of
 
 __all__ = ["analyse", "analyse_all", "analyse_cached", "match_entities", "EntityMatch", "model_names", "StageTimes"]
@@ -67,18 +67,17 @@ def _analyse_batch(batch: list[Article], settings: Settings, embedder, times: St
     sents = [sentences_of(a.text, max_sentences=cfg.max_sentences) for a in batch]
     vectors = embed_articles(batch, sents, embedder.embed)
     t2 = time.perf_counter()
+    texts = [f"{a.title}\n{a.text}" if a.title else a.text for a in batch]
+    all_entities = extract_entities_batch(texts, langs, mode=cfg.ner, max_chars=cfg.ner_chars)
+    times["entities"] += time.perf_counter() - t2
     out = []
-    for art, lang, sent, vec in zip(batch, langs, sents, vectors):
-        s0 = time.perf_counter()
-        text = f"{art.title or ''}\n{art.text}" if art.title else art.text
-        entities = extract_entities(text, lang, mode=cfg.ner, max_chars=cfg.ner_chars)
+    for art, lang, sent, vec, entities in zip(batch, langs, sents, vectors, all_entities):
         s1 = time.perf_counter()
         days = mentioned_days(art.text, art.published, lang)
         nums = numbers(art.text)
         s2 = time.perf_counter()
         mh = minhash_of(art.text)
         s3 = time.perf_counter()
-        times["entities"] += s1 - s0
         times["dates+numbers"] += s2 - s1
         times["minhash"] += s3 - s2
         notes = []

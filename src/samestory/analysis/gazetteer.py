@@ -158,7 +158,7 @@ def _tables() -> tuple[dict[str, tuple], dict[str, str]]:
                 if len(alt) >= 3:
                     _add(places, alt, value, pop)
     for state in gc.get_us_states().values():
-        _add(places, state["name"], ("US", None), 10**9)
+        _add(places, state["name"], ("US", state["name"]), 10**9)  # a state is a place inside the US, not the US
     orgs: dict[str, str] = {}
     for code, names in _ORGS.items():
         for name in names.split("|"):

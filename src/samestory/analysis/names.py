@@ -53,6 +53,15 @@ def _folded_titles() -> frozenset[str]:
     return frozenset(fold(t) for t in _TITLES)
 
 
+_TITLE_SUFFIXES = ("minister", "ministerin", "prasident", "prasidentin", "kanzler", "kanzlerin", "chef", "chefin",
+                   "sekretar", "botschafter", "veteran", "sprecher", "sprecherin", "superstar", "star")
+
+
+def _is_title(token: str) -> bool:
+    """'president', and German compounds such as 'aussenminister', 'us-prasident', 'weltkriegsveteran'."""
+    return token in _folded_titles() or (len(token) > 6 and token.endswith(_TITLE_SUFFIXES))
+
+
 @lru_cache(maxsize=65536)
 def name_tokens(text: str) -> tuple[str, ...]:
     """The tokens that identify a person or organisation name, folded, titles and particles dropped."""
@@ -61,7 +70,7 @@ def name_tokens(text: str) -> tuple[str, ...]:
     tokens = [t for t in folded.split() if t]
     while tokens and tokens[0] in ("the", "der", "die", "das", "la", "le", "el", "il", "los", "las", "les"):
         tokens = tokens[1:]
-    kept = [t for t in tokens if t not in _folded_titles() and t not in _PARTICLES]
+    kept = [t for t in tokens if not _is_title(t) and t not in _PARTICLES]
     return tuple(kept or tokens)
 
 
@@ -88,9 +97,16 @@ def names_match(a: str, b: str) -> bool:
     if sa == sb:
         return True
     short, long_ = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
-    if len(short) == 1:
-        return len(short[0]) >= 3 and short[0] == long_[-1]
+    if len(short) == 1:  # a surname alone: it must be the other name's surname, spelt nearly alike
+        s_tok, l_tok = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+        return len(short[0]) >= 3 and short[0] == long_[-1] and _close(s_tok[0], l_tok[-1])
     return set(short) <= set(long_) and short[-1] == long_[-1]
+
+
+def _close(a: str, b: str) -> bool:
+    from difflib import SequenceMatcher
+
+    return a == b or SequenceMatcher(None, a, b).ratio() >= 0.8
 
 
 def _key(token: str) -> str:

@@ -17,14 +17,16 @@ from __future__ import annotations
 import logging
 import re
 import warnings
-from collections.abc import Iterable
+
+import regex
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from ..records import Entity
 from .gazetteer import gazetteer_key, lookup_org, lookup_place
 from .names import name_tokens, names_match
 
-__all__ = ["extract_entities", "resolve", "backend_for"]
+__all__ = ["extract_entities", "extract_entities_batch", "resolve", "backend_for"]
 
 log = logging.getLogger(__name__)
 
@@ -39,15 +41,25 @@ _ORG_WORDS = frozenset(
     partito ministero governo polizia partia ministerstwo rząd policja parti bakanlığı hükümeti polis""".split()
 )
 _CONNECT = r"(?:\s+(?:al|el|bin|ibn|de|da|del|di|van|von|der|den|la|le|du|dos|das|y)-?|-|\s+)"
-_CAP = r"(?:[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁ][\w’'.-]*\w|[A-Z]\.)"
-_SPAN = re.compile(rf"{_CAP}(?:{_CONNECT}{_CAP}){{0,5}}")
+_CAP = r"(?:\p{Lu}[\w’'.-]*\w|\p{Lu}\.)"  # an upper-case letter in any script (Ł, Ş, Д), not a range
+_SPAN = regex.compile(rf"(?<![\w’'])(?:{_CAP})(?:{_CONNECT}(?:{_CAP})){{0,5}}")
 _SENT_START = re.compile(r"(?:^|[.!?]\s+|[\n“\"«(]\s*)$")
 _STOP_CAPS = frozenset(
     """the a an this that these those he she it they we i you his her their our but and or if when while
     after before as at in on of for to by with from monday tuesday wednesday thursday friday saturday sunday
-    january february march april may june july august september october november december mr mrs ms dr""".split()
+    january february march april may june july august september october november december mr mrs ms dr
+    der die das den dem des ein eine einen einem einer es er sie wir ihr ihre unser unsere am im nach von vom
+    zu zum zur bei mit für auf aus dabei dort hier mehr meine mein dies diese dieser jetzt auch aber und oder
+    wie wenn als ob nur noch schon am bis seit gegen über unter vor um halten laut
+    el la los las un una uno unos unas lo al del este esta estos estas ese esa su sus por para con sin en y o
+    le les des du une ce cette ces son sa ses leur leurs pour par avec sans dans sur et ou au aux
+    il gli lo i una uno questo questa questi quelle suo sua per con nel nella sul sulla della degli e
+    w we na z ze do od po przez dla i oraz a ale to ten ta te jego jej ich
+    bu şu o bir ve ile için gibi daha çok en
+    в на с по из за от для и а но это этот эта он она они мы""".split()
 )
 _MAX_ENTITY_CHARS = 80
+_AR_CLITICS = re.compile(r"^(?:[وفبلك]{1,2})(?=\S{3})|^(?:[وفبلك]?ال)(?=\S{3})")
 
 
 @lru_cache(maxsize=16)
@@ -172,13 +184,25 @@ def _rule_mentions(text: str, language: str | None) -> list[tuple[str, str]]:
 def _lemma_place(text: str, language: str | None):
     """A place by its name, else by its words' lemmas (Ливии -> Ливия, Libya'da -> Libya)."""
     hit = lookup_place(text)
-    if hit is not None or language not in ("ru", "pl", "tr", "de", "it", "es", "fr"):
+    if hit is not None:
         return hit
+    if language == "ar":  # attached clitics: و (and), ب (in), ل (to), ك (as), ف, and the article ال
+        stripped = _AR_CLITICS.sub("", text)
+        return lookup_place(stripped) if stripped != text else None
+    if language not in ("ru", "pl", "tr", "de", "it", "es", "fr"):
+        return None
     import simplemma
 
     words = [w.split("'")[0].split("’")[0] for w in text.split()]
+    words = [w for w in words if w]
+    if not words:
+        return None
     stem = " ".join(words)
-    return lookup_place(stem) or lookup_place(" ".join(simplemma.lemmatize(w, lang=language) for w in words))
+    try:
+        lemmas = " ".join(simplemma.lemmatize(w, lang=language) for w in words)
+    except ValueError:  # simplemma refuses odd tokens
+        return lookup_place(stem)
+    return lookup_place(stem) or lookup_place(lemmas)
 
 
 def resolve(surface: str, label: str, language: str | None = None) -> Entity | None:
@@ -225,13 +249,38 @@ def _merge(entities: Iterable[tuple[Entity, int]]) -> tuple[Entity, ...]:
 
 def extract_entities(text: str, language: str | None, *, mode: str = "models", max_chars: int = 4000) -> tuple[Entity, ...]:
     """Entities of ``text`` (its first ``max_chars`` characters), resolved and merged per referent."""
-    backend = backend_for(language, mode)
-    sample = text[:max_chars]
-    try:
-        mentions = _raw_mentions(sample, language, backend)
-    except Exception as exc:  # a model failing on odd input must not lose the article
-        log.warning("NER backend %s failed (%s); falling back to rules", backend, exc)
-        mentions = _rule_mentions(sample, language)
+    return extract_entities_batch([text], [language], mode=mode, max_chars=max_chars)[0]
+
+
+def extract_entities_batch(
+    texts: Sequence[str], languages: Sequence[str | None], *, mode: str = "models", max_chars: int = 4000
+) -> list[tuple[Entity, ...]]:
+    """Entities of many texts; spaCy runs once per language over the whole batch (``nlp.pipe``)."""
+    samples = [t[:max_chars] for t in texts]
+    backends = [backend_for(lang, mode) for lang in languages]
+    mentions: list[list[tuple[str, str]] | None] = [None] * len(texts)
+    for backend in {b for b in backends if b.startswith("spacy:")}:
+        idx = [i for i, b in enumerate(backends) if b == backend]
+        try:
+            docs = _spacy(backend.split(":", 1)[1]).pipe([samples[i] for i in idx], batch_size=32)
+            for i, doc in zip(idx, docs):
+                mentions[i] = [(e.text, _SPACY_LABELS[e.label_]) for e in doc.ents if e.label_ in _SPACY_LABELS]
+        except Exception as exc:  # a model failing on odd input must not lose the articles
+            log.warning("NER backend %s failed (%s); falling back to rules", backend, exc)
+    out = []
+    for i, (sample, lang, backend) in enumerate(zip(samples, languages, backends)):
+        found = mentions[i]
+        if found is None:
+            try:
+                found = _raw_mentions(sample, lang, backend)
+            except Exception as exc:
+                log.warning("NER backend %s failed (%s); falling back to rules", backend, exc)
+                found = _rule_mentions(sample, lang)
+        out.append(_resolve_all(found, lang))
+    return out
+
+
+def _resolve_all(mentions: list[tuple[str, str]], language: str | None) -> tuple[Entity, ...]:
     counts: dict[tuple[str, str], int] = {}
     for surface, label in mentions:
         counts[(surface, label)] = counts.get((surface, label), 0) + 1

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..records import Article
 
-__all__ = ["sentences_of", "chunks_of", "embed_articles", "minhash_of", "MINHASH_PERM"]
+__all__ = ["sentences_of", "embed_articles", "minhash_of", "MINHASH_PERM"]
 
 MINHASH_PERM = 128
 _SHINGLE = 5
@@ -31,24 +31,6 @@ def sentences_of(text: str, *, max_sentences: int = 64, max_chars: int = 300) ->
     return out
 
 
-def chunks_of(sentences: Sequence[str], *, size: int = 400, max_chunks: int = 8) -> list[str]:
-    """Consecutive sentences grouped into chunks of about ``size`` characters."""
-    chunks: list[str] = []
-    cur: list[str] = []
-    length = 0
-    for sent in sentences:
-        cur.append(sent)
-        length += len(sent)
-        if length >= size:
-            chunks.append(" ".join(cur))
-            cur, length = [], 0
-            if len(chunks) == max_chunks:
-                return chunks
-    if cur:
-        chunks.append(" ".join(cur))
-    return chunks
-
-
 def _unit(v: np.ndarray) -> np.ndarray:
     n = np.linalg.norm(v, axis=-1, keepdims=True)
     return (v / np.maximum(n, 1e-12)).astype(np.float32)
@@ -57,40 +39,49 @@ def _unit(v: np.ndarray) -> np.ndarray:
 def embed_articles(
     articles: Sequence[Article], sentences: Sequence[list[str]], embed
 ) -> list[dict[str, np.ndarray]]:
-    """One embedder call for a whole batch: title, lead, chunks and sentences of every article."""
+    """One embedder call for a whole batch, over titles and sentences only.
+
+    The lead is the mean of the first two sentence vectors, a chunk the mean of its
+    sentences' vectors, the document the mean of title, lead and chunks: the body is
+    embedded once, sentence by sentence (embedding chunks as text too doubled the cost).
+    """
     texts: list[str] = []
     spans = []
     for art, sents in zip(articles, sentences):
-        parts = {
-            "title": [art.title] if art.title else [],
-            "lead": [" ".join(sents[:2])] if sents else [],
-            "chunks": chunks_of(sents),
-            "sentences": list(sents),
-        }
-        entry = {}
-        for key, items in parts.items():
-            entry[key] = (len(texts), len(items))
-            texts.extend(items)
-        spans.append(entry)
+        spans.append((len(texts), bool(art.title), len(sents)))
+        if art.title:
+            texts.append(art.title)
+        texts.extend(sents)
     vecs = embed(texts) if texts else np.zeros((0, 1), dtype=np.float32)
-    dim = vecs.shape[1] if len(texts) else 1
+    dim = vecs.shape[1] if texts else 1
+    zero = np.zeros(dim, np.float32)
     out = []
-    for span in spans:
-        got = {k: vecs[start : start + n] for k, (start, n) in span.items()}
-        title = got["title"][0] if len(got["title"]) else np.zeros(dim, np.float32)
-        lead = got["lead"][0] if len(got["lead"]) else np.zeros(dim, np.float32)
-        parts = [p for p in (got["title"], got["lead"], got["chunks"]) if len(p)]
-        doc = _unit(np.vstack(parts).mean(axis=0)) if parts else np.zeros(dim, np.float32)
-        out.append(
-            {
-                "doc": doc,
-                "title": title.astype(np.float32),
-                "lead": lead.astype(np.float32),
-                "chunks": got["chunks"].astype(np.float32),
-                "sentence_vectors": got["sentences"].astype(np.float16),
-            }
-        )
+    for (start, has_title, n), sents in zip(spans, sentences):
+        title = vecs[start] if has_title else zero
+        sv = vecs[start + has_title : start + has_title + n]
+        lead = _unit(sv[:2].mean(axis=0)) if n else zero
+        bounds = _chunk_bounds([len(t) for t in sents])
+        chunks = np.vstack([_unit(sv[a:b].mean(axis=0)) for a, b in bounds]) if n else np.zeros((0, dim), np.float32)
+        parts = [p for p in ([title] if has_title else []) + ([lead] if n else []) + list(chunks)]
+        doc = _unit(np.vstack(parts).mean(axis=0)) if parts else zero
+        out.append({"doc": doc, "title": title.astype(np.float32), "lead": lead, "chunks": chunks,
+                    "sentence_vectors": sv.astype(np.float16)})
     return out
+
+
+def _chunk_bounds(lengths: Sequence[int], *, size: int = 400, max_chunks: int = 8) -> list[tuple[int, int]]:
+    """Sentence index ranges of consecutive ~``size``-character chunks."""
+    bounds, start, length = [], 0, 0
+    for i, n in enumerate(lengths):
+        length += n
+        if length >= size:
+            bounds.append((start, i + 1))
+            start, length = i + 1, 0
+            if len(bounds) == max_chunks:
+                return bounds
+    if start < len(lengths):
+        bounds.append((start, len(lengths)))
+    return bounds
 
 
 def minhash_of(text: str) -> np.ndarray:
