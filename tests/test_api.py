@@ -2,7 +2,7 @@ import importlib
 
 import samestory
 
-PUBLIC_MODULES = ["records", "articles", "errors", "settings", "readers", "cleaning", "embed", "analysis", "store", "pipeline"]
+PUBLIC_MODULES = ["records", "articles", "errors", "settings", "readers", "cleaning", "embed", "analysis", "scoring", "store", "pipeline"]
 
 
 def test_all_names_exist():
@@ -14,7 +14,7 @@ def test_public_surface_is_complete():
     """Every name a public module exports is re-exported from the package."""
     for mod in PUBLIC_MODULES:
         module = importlib.import_module(f"samestory.{mod}")
-        missing = set(getattr(module, "__all__", [])) - set(samestory.__all__) - {"SUFFIXES", "extract_html"}
+        missing = set(getattr(module, "__all__", [])) - set(samestory.__all__) - {"SUFFIXES", "extract_html", "DIMENSIONS"}
         assert not missing, f"samestory.{mod} exports {sorted(missing)} but samestory/__init__ does not"
 
 

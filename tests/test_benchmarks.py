@@ -17,6 +17,7 @@ BENCH = Path(__file__).parent.parent / "benchmarks"
         ("bench_clean_speed.py", ["--limit", "5"]),
         ("bench_analysis.py", ["--limit", "6"]),
         ("bench_truncation.py", ["--limit", "10"]),
+        ("bench_scoring.py", ["--speed-only", "--pairs", "20"]),
     ],
 )
 def test_benchmark_smoke(script, args, tmp_path):

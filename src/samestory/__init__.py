@@ -33,11 +33,14 @@ from .errors import (  # noqa: E402
 from .cleaning import SUPPORTED_LANGUAGES, clean, clean_all, detect_language  # noqa: E402
 from .embed import Embedder, USEEmbedder, embedder_names, get_embedder, register_embedder  # noqa: E402
 from .pipeline import ingest, read_articles  # noqa: E402
+from .scoring import compare, compare_many, explain  # noqa: E402
 from .readers import ReadReport, read  # noqa: E402
 from .records import (  # noqa: E402
     Analysis,
     Article,
     Entity,
+    Explanation,
+    PairScore,
     IngestResult,
     Number,
     RawDocument,
@@ -69,6 +72,8 @@ __all__ = [
     "Entity",
     "Number",
     "Analysis",
+    "PairScore",
+    "Explanation",
     "content_hash",
     # the JSON form
     "article_from_dict",
@@ -92,6 +97,9 @@ __all__ = [
     "EntityMatch",
     "StageTimes",
     "model_names",
+    "compare",
+    "compare_many",
+    "explain",
     # embedders
     "Embedder",
     "USEEmbedder",

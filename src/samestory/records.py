@@ -24,6 +24,8 @@ __all__ = [
     "Entity",
     "Number",
     "Analysis",
+    "Explanation",
+    "PairScore",
     "content_hash",
 ]
 
@@ -167,3 +169,43 @@ class Analysis:
     @property
     def id(self) -> str:
         return self.article.id
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why a pair scored as it did: what both report, and what only one side reports."""
+
+    matched_entities: tuple[tuple[str, str, str], ...]  # (surface in a, surface in b, key)
+    only_a_entities: tuple[str, ...]
+    only_b_entities: tuple[str, ...]
+    shared_countries: tuple[str, ...]
+    only_a_countries: tuple[str, ...]
+    only_b_countries: tuple[str, ...]
+    shared_days: tuple[date, ...]
+    only_a_days: tuple[date, ...]
+    only_b_days: tuple[date, ...]
+    aligned_sentences: tuple[tuple[str, str, float], ...]  # (sentence in a, sentence in b, similarity)
+    only_a_sentences: tuple[str, ...]
+    only_b_sentences: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PairScore:
+    """SemEval-2022 Task 8 scores of a pair, 1 = very similar ... 4 = very dissimilar.
+
+    ``probability`` is the calibrated-by-training probability that Overall <= 2;
+    ``same_story`` is ``probability >= 0.5``.
+    """
+
+    a: str
+    b: str
+    overall: float
+    geography: float
+    entities: float
+    time: float
+    narrative: float
+    style: float
+    tone: float
+    same_story: bool
+    probability: float
+    explanation: Explanation | None = None

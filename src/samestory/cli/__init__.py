@@ -13,12 +13,12 @@ import traceback
 
 from .. import __version__
 from ..errors import SamestoryError
-from . import analyse_cmd, clean_cmd, ingest_cmd, read_cmd, summary_cmd
+from . import analyse_cmd, clean_cmd, compare_cmd, ingest_cmd, read_cmd, summary_cmd, train_cmd
 from ._common import setup_logging
 
 __all__ = ["main", "build_parser"]
 
-COMMANDS = (read_cmd, clean_cmd, analyse_cmd, ingest_cmd, summary_cmd)
+COMMANDS = (read_cmd, clean_cmd, analyse_cmd, compare_cmd, ingest_cmd, summary_cmd, train_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,121 @@
+"""compare(a, b) -> PairScore: the seven SemEval-2022 scores, a same-story probability, and why.
+
+Scores are on the SemEval scale, 1 = very similar ... 4 = very dissimilar, for Overall and
+Geography, Entities, Time, Narrative, Style, Tone. Symmetric by construction: every feature
+is a symmetric function of the two analyses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+
+from ..analysis import analyse_all
+from ..analysis.matching import match_entities
+from ..records import Analysis, Article, Explanation, PairScore
+from ..settings import Settings, load_settings
+from .features import feature_matrix, sentence_similarity
+from .model import DIMENSIONS, load_scorer
+
+__all__ = ["compare", "compare_many", "explain", "DIMENSIONS"]
+
+_ALIGNED = 0.6  # a sentence with a counterpart at least this similar is "shared"
+_MAX_LISTED = 8
+
+
+def explain(a: Analysis, b: Analysis) -> Explanation:
+    """What the two articles share and where they differ: entities, places, dates, sentences."""
+    m = match_entities(a, b)
+    sim = sentence_similarity(a, b)
+    aligned, only_a, only_b = [], [], []
+    if sim.size:
+        best_b, best_a = sim.argmax(axis=1), sim.argmax(axis=0)
+        for i, j in enumerate(best_b):
+            s = float(sim[i, j])
+            if s >= _ALIGNED and best_a[j] == i:  # mutual best: an aligned pair
+                aligned.append((a.sentences[i], b.sentences[j], round(s, 3)))
+        only_a = [a.sentences[i] for i in range(sim.shape[0]) if sim[i].max() < _ALIGNED]
+        only_b = [b.sentences[j] for j in range(sim.shape[1]) if sim[:, j].max() < _ALIGNED]
+    else:
+        only_a, only_b = list(a.sentences), list(b.sentences)
+    ca, cb = set(a.countries), set(b.countries)
+    da, db = set(a.days), set(b.days)
+    aligned.sort(key=lambda t: -t[2])
+    return Explanation(
+        matched_entities=tuple((x.text, y.text, x.key) for x, y in m.matched),
+        only_a_entities=tuple(e.text for e in m.only_a),
+        only_b_entities=tuple(e.text for e in m.only_b),
+        shared_countries=tuple(sorted(ca & cb)),
+        only_a_countries=tuple(sorted(ca - cb)),
+        only_b_countries=tuple(sorted(cb - ca)),
+        shared_days=tuple(sorted(da & db)),
+        only_a_days=tuple(sorted(da - db)),
+        only_b_days=tuple(sorted(db - da)),
+        aligned_sentences=tuple(aligned[:_MAX_LISTED]),
+        only_a_sentences=tuple(only_a[:_MAX_LISTED]),
+        only_b_sentences=tuple(only_b[:_MAX_LISTED]),
+    )
+
+
+def _identical(a: Analysis, b: Analysis) -> bool:
+    return " ".join(a.article.text.split()) == " ".join(b.article.text.split()) and bool(a.article.text.strip())
+
+
+def _score_rows(pairs: Sequence[tuple[Analysis, Analysis]], *, explain_pairs: bool) -> list[PairScore]:
+    scorer = load_scorer()
+    X = feature_matrix(pairs)
+    preds = scorer.predict(X)
+    probs = scorer.probability(X)
+    out = []
+    for k, (a, b) in enumerate(pairs):
+        scores = {dim: round(float(preds[dim][k]), 3) for dim in DIMENSIONS}
+        prob = float(probs[k])
+        if _identical(a, b):  # the same text: every dimension "very similar"
+            scores, prob = {dim: 1.0 for dim in DIMENSIONS}, 1.0
+        out.append(
+            PairScore(
+                a=a.id,
+                b=b.id,
+                **scores,
+                same_story=prob >= 0.5,
+                probability=round(prob, 4),
+                explanation=explain(a, b) if explain_pairs else None,
+            )
+        )
+    return out
+
+
+def _analysed(items: Sequence[Article | Analysis], settings: Settings) -> list[Analysis]:
+    todo = [x for x in items if not isinstance(x, Analysis)]
+    done = {an.id: an for an in analyse_all(todo, settings=settings)} if todo else {}
+    return [x if isinstance(x, Analysis) else done[x.id] for x in items]
+
+
+def compare(a: Article | Analysis, b: Article | Analysis, *, settings: Settings | None = None, explanation: bool = True) -> PairScore:
+    """Score one pair; articles are analysed first, analyses are used as they are."""
+    settings = settings or load_settings()
+    an_a, an_b = _analysed([a, b], settings)
+    return _score_rows([(an_a, an_b)], explain_pairs=explanation)[0]
+
+
+def compare_many(
+    pairs: Iterable[tuple[Article | Analysis, Article | Analysis]],
+    *,
+    settings: Settings | None = None,
+    batch_size: int = 64,
+    explanation: bool = False,
+) -> Iterator[PairScore]:
+    """Score a stream of pairs in batches (analysis batched too)."""
+    settings = settings or load_settings()
+    batch: list[tuple] = []
+
+    def flush() -> list[PairScore]:
+        flat = _analysed([x for pair in batch for x in pair], settings)
+        return _score_rows([(flat[2 * i], flat[2 * i + 1]) for i in range(len(batch))], explain_pairs=explanation)
+
+    for pair in pairs:
+        batch.append(pair)
+        if len(batch) == batch_size:
+            yield from flush()
+            batch = []
+    if batch:
+        yield from flush()

@@ -1,0 +1,155 @@
+"""Pair features from two analyses. Every feature is symmetric: f(a, b) == f(b, a).
+
+Families (for ablation): ``embedding`` (document, title, lead, chunk similarities),
+``alignment`` (the sentence-similarity matrix, both ways), ``entities``, ``places``,
+``time``, ``numbers``, ``surface`` (MinHash), ``meta`` (lengths, languages).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..analysis.matching import match_entities
+from ..records import Analysis
+
+__all__ = ["pair_features", "feature_matrix", "FEATURE_NAMES", "FAMILIES", "sentence_similarity"]
+
+_DAYS_CAP = 30.0  # beyond a month apart, "apart" is all that matters (and no counts grow without bound)
+
+FAMILIES: dict[str, list[str]] = {
+    "embedding": ["doc_cos", "title_cos", "lead_cos", "title_lead_cos", "chunk_max", "chunk_mean", "chunk_min_of_max"],
+    "alignment": [
+        "align_mean_min", "align_mean_max", "align_median_min", "align_p80_min", "align_top1",
+        "align_frac60_min", "align_frac60_max", "align_frac75_min", "align_frac75_max", "align_first_sent",
+    ],
+    "entities": [
+        "ent_matched", "ent_jaccard", "ent_overlap", "per_jaccard", "per_overlap", "org_jaccard",
+        "ent_weighted", "ent_n_min", "ent_n_max",
+    ],
+    "places": ["country_jaccard", "country_top_same", "city_jaccard", "country_overlap"],
+    "time": ["pub_days_apart", "pub_missing", "days_jaccard", "days_min_gap"],
+    "numbers": ["num_jaccard", "num_value_jaccard", "num_n_min"],
+    "surface": ["minhash_jaccard"],
+    "meta": ["len_min", "len_ratio", "sent_ratio", "same_language", "cross_lingual", "both_titles"],
+}
+FEATURE_NAMES: list[str] = [name for names in FAMILIES.values() for name in names]
+
+
+def _cos(u: np.ndarray, v: np.ndarray) -> float:
+    nu, nv = float(np.linalg.norm(u)), float(np.linalg.norm(v))
+    if nu < 1e-9 or nv < 1e-9:
+        return 0.0
+    return float(u @ v / (nu * nv))
+
+
+def _jaccard(a: set, b: set) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def _overlap(a: set, b: set) -> float:
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
+def sentence_similarity(a: Analysis, b: Analysis) -> np.ndarray:
+    """Cosine matrix of a's sentences (rows) against b's (columns)."""
+    if not len(a.sentence_vectors) or not len(b.sentence_vectors):
+        return np.zeros((len(a.sentence_vectors), len(b.sentence_vectors)), np.float32)
+    return a.sentence_vectors.astype(np.float32) @ b.sentence_vectors.astype(np.float32).T
+
+
+def _two_way(x: float, y: float) -> tuple[float, float]:
+    return min(x, y), max(x, y)
+
+
+def pair_features(a: Analysis, b: Analysis) -> dict[str, float]:
+    f: dict[str, float] = {}
+    # embedding
+    f["doc_cos"] = _cos(a.doc, b.doc)
+    f["title_cos"] = _cos(a.title, b.title)
+    f["lead_cos"] = _cos(a.lead, b.lead)
+    f["title_lead_cos"] = max(_cos(a.title, b.lead), _cos(a.lead, b.title))
+    if len(a.chunks) and len(b.chunks):
+        cm = a.chunks @ b.chunks.T
+        f["chunk_max"], f["chunk_mean"] = float(cm.max()), float(cm.mean())
+        f["chunk_min_of_max"] = min(float(cm.max(axis=1).mean()), float(cm.max(axis=0).mean()))
+    else:
+        f["chunk_max"] = f["chunk_mean"] = f["chunk_min_of_max"] = 0.0
+    # alignment
+    sim = sentence_similarity(a, b)
+    if sim.size:
+        ra, rb = sim.max(axis=1), sim.max(axis=0)  # best match of each sentence in the other article
+        f["align_mean_min"], f["align_mean_max"] = _two_way(float(ra.mean()), float(rb.mean()))
+        f["align_median_min"] = min(float(np.median(ra)), float(np.median(rb)))
+        f["align_p80_min"] = min(float(np.percentile(ra, 80)), float(np.percentile(rb, 80)))
+        f["align_top1"] = float(sim.max())
+        f["align_frac60_min"], f["align_frac60_max"] = _two_way(float((ra >= 0.6).mean()), float((rb >= 0.6).mean()))
+        f["align_frac75_min"], f["align_frac75_max"] = _two_way(float((ra >= 0.75).mean()), float((rb >= 0.75).mean()))
+        f["align_first_sent"] = float(sim[0, 0])
+    else:
+        for name in FAMILIES["alignment"]:
+            f[name] = 0.0
+    # entities
+    m = match_entities(a, b)
+    na, nb = len(a.entities), len(b.entities)
+    k = len(m.matched)
+    f["ent_matched"] = float(np.log1p(k))
+    f["ent_jaccard"] = k / (na + nb - k) if na + nb - k else 0.0
+    f["ent_overlap"] = k / min(na, nb) if na and nb else 0.0
+    for label, name in (("PER", "per"), ("ORG", "org")):
+        la = sum(e.label == label for e in a.entities)
+        lb = sum(e.label == label for e in b.entities)
+        lk = sum(x.label == label or y.label == label for x, y in m.matched)
+        f[f"{name}_jaccard"] = lk / (la + lb - lk) if la + lb - lk > 0 else 0.0
+        if name == "per":
+            f["per_overlap"] = lk / min(la, lb) if la and lb else 0.0
+    wa = sum(e.mentions for e in a.entities) or 1
+    wb = sum(e.mentions for e in b.entities) or 1
+    f["ent_weighted"] = min(sum(x.mentions for x, _ in m.matched) / wa, sum(y.mentions for _, y in m.matched) / wb)
+    f["ent_n_min"], f["ent_n_max"] = float(np.log1p(min(na, nb))), float(np.log1p(max(na, nb)))
+    # places
+    ca, cb = set(a.countries), set(b.countries)
+    f["country_jaccard"] = _jaccard(ca, cb)
+    f["country_overlap"] = _overlap(ca, cb)
+    f["country_top_same"] = float(bool(a.countries and b.countries and a.countries[0] == b.countries[0]))
+    cities_a = {e.key for e in a.entities if e.city}
+    cities_b = {e.key for e in b.entities if e.city}
+    f["city_jaccard"] = _jaccard(cities_a, cities_b)
+    # time
+    pa, pb = a.article.published, b.article.published
+    if pa and pb:
+        f["pub_days_apart"] = float(np.log1p(min(abs((pa - pb).total_seconds()) / 86400, _DAYS_CAP)))
+        f["pub_missing"] = 0.0
+    else:
+        f["pub_days_apart"] = -1.0
+        f["pub_missing"] = 1.0 if (pa is None) != (pb is None) else 2.0
+    da, db = set(a.days), set(b.days)
+    f["days_jaccard"] = _jaccard(da, db)
+    gap = min((abs((x - y).days) for x in da for y in db), default=None)
+    f["days_min_gap"] = -1.0 if gap is None else float(np.log1p(min(gap, _DAYS_CAP)))
+    # numbers
+    nums_a = {(n.value, n.unit) for n in a.numbers}
+    nums_b = {(n.value, n.unit) for n in b.numbers}
+    f["num_jaccard"] = _jaccard(nums_a, nums_b)
+    f["num_value_jaccard"] = _jaccard({v for v, _ in nums_a}, {v for v, _ in nums_b})
+    f["num_n_min"] = float(np.log1p(min(len(nums_a), len(nums_b))))
+    # surface
+    f["minhash_jaccard"] = float(np.mean(a.minhash == b.minhash)) if len(a.minhash) == len(b.minhash) else 0.0
+    # meta
+    la_, lb_ = len(a.article.text), len(b.article.text)
+    f["len_min"] = float(np.log1p(min(la_, lb_)))
+    f["len_ratio"] = min(la_, lb_) / max(la_, lb_) if max(la_, lb_) else 0.0
+    sa, sb = len(a.sentences), len(b.sentences)
+    f["sent_ratio"] = min(sa, sb) / max(sa, sb) if max(sa, sb) else 0.0
+    f["same_language"] = float(a.language == b.language)
+    f["cross_lingual"] = float(a.language != b.language and a.language is not None and b.language is not None)
+    f["both_titles"] = float(bool(a.article.title) and bool(b.article.title))
+    return f
+
+
+def feature_matrix(pairs) -> np.ndarray:
+    """Rows of FEATURE_NAMES-ordered features, one per (a, b) pair."""
+    rows = []
+    for a, b in pairs:
+        f = pair_features(a, b)
+        rows.append([f[name] for name in FEATURE_NAMES])
+    return np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURE_NAMES))

@@ -1,0 +1,67 @@
+"""The shipped scorer: per dimension, the mean of a LightGBM regressor and a ridge regression
+(standardised features); a LightGBM classifier for P(overall <= 2). Stored as LightGBM text
+models and JSON weights inside the package: no pickle."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ModelError
+
+__all__ = ["Scorer", "load_scorer", "MODEL_DIR"]
+
+MODEL_DIR = Path(__file__).parent / "model"
+DIMENSIONS = ("overall", "geography", "entities", "time", "narrative", "style", "tone")
+
+
+class Scorer:
+    def __init__(self, boosters: dict, ridge: dict[str, dict], features: list[str]) -> None:
+        self.boosters = boosters
+        self.ridge = ridge
+        self.features = features
+
+    def predict(self, X: np.ndarray) -> dict[str, np.ndarray]:
+        """Scores on the 1-4 scale (1 = very similar) for each dimension."""
+        out = {}
+        for dim in DIMENSIONS:
+            r = self.ridge[dim]
+            # a linear model must not extrapolate: features are clipped to the range seen in training
+            Xc = np.clip(X, np.asarray(r["lo"]), np.asarray(r["hi"]))
+            lin = ((Xc - np.asarray(r["mean"])) / np.asarray(r["scale"])) @ np.asarray(r["coef"]) + r["intercept"]
+            a, b = r.get("calibration", (0.0, 1.0))
+            out[dim] = np.clip(a + b * (self.boosters[dim].predict(X) + lin) / 2, 1.0, 4.0)
+        return out
+
+    def probability(self, X: np.ndarray) -> np.ndarray:
+        """P(overall <= 2): the two articles tell the same story."""
+        return self.boosters["same_story"].predict(X)
+
+    def save(self, directory: Path, meta: dict) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        for name, booster in self.boosters.items():
+            (directory / f"{name}.txt").write_text(booster.model_to_string())
+        (directory / "ridge.json").write_text(json.dumps(self.ridge))
+        (directory / "meta.json").write_text(json.dumps({**meta, "features": self.features}, indent=2))
+
+
+@lru_cache(maxsize=2)
+def load_scorer(directory: str | None = None) -> Scorer:
+    """The scorer shipped in the package (or one saved by ``samestory train --out``)."""
+    import lightgbm as lgb
+
+    path = Path(directory) if directory else MODEL_DIR
+    try:
+        meta = json.loads((path / "meta.json").read_text())
+        ridge = json.loads((path / "ridge.json").read_text())
+        boosters = {name: lgb.Booster(model_str=(path / f"{name}.txt").read_text()) for name in (*DIMENSIONS, "same_story")}
+    except (OSError, ValueError, lgb.basic.LightGBMError) as exc:
+        raise ModelError(f"cannot load the scorer from '{path}': {exc}; rebuild it with 'samestory train'", code="SS402") from None
+    from .features import FEATURE_NAMES
+
+    if meta.get("features") != FEATURE_NAMES:
+        raise ModelError(f"the scorer in '{path}' was trained on other features; rebuild it with 'samestory train'", code="SS403")
+    return Scorer(boosters, ridge, meta["features"])
