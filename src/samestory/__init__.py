@@ -20,7 +20,21 @@ from .analysis import (  # noqa: E402
     match_entities,
     model_names,
 )
-from .articles import article_from_dict, article_to_dict, make_article, parse_datetime, source_from_url  # noqa: E402
+from .articles import (  # noqa: E402
+    article_from_dict,
+    article_to_dict,
+    make_article,
+    parse_datetime,
+    source_from_url,
+)
+from .cleaning import SUPPORTED_LANGUAGES, clean, clean_all, detect_language  # noqa: E402
+from .embed import (  # noqa: E402
+    Embedder,
+    USEEmbedder,
+    embedder_names,
+    get_embedder,
+    register_embedder,
+)
 from .errors import (  # noqa: E402
     ConfigError,
     InputError,
@@ -30,24 +44,22 @@ from .errors import (  # noqa: E402
     SamestoryError,
     StoreError,
 )
-from .cleaning import SUPPORTED_LANGUAGES, clean, clean_all, detect_language  # noqa: E402
-from .embed import Embedder, USEEmbedder, embedder_names, get_embedder, register_embedder  # noqa: E402
 from .pipeline import ingest, read_articles  # noqa: E402
-from .scoring import compare, compare_many, explain  # noqa: E402
 from .readers import ReadReport, read  # noqa: E402
 from .records import (  # noqa: E402
     Analysis,
     Article,
     Entity,
     Explanation,
-    PairScore,
     IngestResult,
     Number,
+    PairScore,
     RawDocument,
     ReadProblem,
     StoreStats,
     content_hash,
 )
+from .scoring import compare, compare_many, explain  # noqa: E402
 from .settings import (  # noqa: E402
     AnalyseSettings,
     CleanSettings,

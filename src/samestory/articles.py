@@ -9,10 +9,10 @@ input: ``meta_lang`` (language), ``publish_date`` (published),
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from datetime import date, datetime, timezone
 from email.utils import parsedate_to_datetime
-import logging
 from typing import Any
 from urllib.parse import urlsplit
 

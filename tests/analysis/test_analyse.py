@@ -4,9 +4,20 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from samestory import Article, SQLiteStore, analyse, analyse_all, analyse_cached, article_from_dict, load_settings
+from samestory import (
+    Article,
+    SQLiteStore,
+    analyse,
+    analyse_cached,
+    article_from_dict,
+    load_settings,
+)
 from samestory.analysis.facts import mentioned_days, numbers
-from samestory.analysis.serial import analysis_from_bytes, analysis_to_bytes, analysis_to_dict
+from samestory.analysis.serial import (
+    analysis_from_bytes,
+    analysis_to_bytes,
+    analysis_to_dict,
+)
 
 DEMO = Path(__file__).parents[2] / "demo" / "ecbplus.jsonl"
 DOCS = {d["id"]: d for d in map(json.loads, DEMO.read_text().splitlines())}

@@ -1,6 +1,5 @@
 """Cleaning rules on texts written in the shape of real scraped pages (ECB+ sentences, CC BY 3.0)."""
 
-import json
 
 import pytest
 from hypothesis import given, settings

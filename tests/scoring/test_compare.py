@@ -5,7 +5,15 @@ from pathlib import Path
 
 import pytest
 
-from samestory import Article, analyse, article_from_dict, clean, compare, compare_many, read
+from samestory import (
+    Article,
+    analyse,
+    article_from_dict,
+    clean,
+    compare,
+    compare_many,
+    read,
+)
 from samestory.scoring import DIMENSIONS
 
 DEMO = Path(__file__).parents[2] / "demo" / "ecbplus.jsonl"

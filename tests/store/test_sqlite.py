@@ -105,7 +105,8 @@ def test_newer_schema_is_refused(tmp_path):
 
 def test_older_schema_is_migrated(tmp_path, monkeypatch):
     """A store made with fewer migrations is brought up to date on open, keeping its rows."""
-    from samestory.store import _schema, sqlite as sqlite_mod
+    from samestory.store import _schema
+    from samestory.store import sqlite as sqlite_mod
 
     path = tmp_path / "s.db"
     with SQLiteStore(path) as store:

@@ -17,10 +17,10 @@ from __future__ import annotations
 import logging
 import re
 import warnings
-
-import regex
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+
+import regex
 
 from ..records import Entity
 from .gazetteer import gazetteer_key, lookup_org, lookup_place

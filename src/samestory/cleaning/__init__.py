@@ -24,7 +24,15 @@ from ..records import Article, RawDocument
 from ..settings import Settings, load_settings
 from .dates import is_date_line, parse_date_line
 from .language import SUPPORTED_LANGUAGES, detect_language
-from .lines import NOISE, classify, is_headline_like, is_list_item, norm_key, opens_link_list, split_dateline
+from .lines import (
+    NOISE,
+    classify,
+    is_headline_like,
+    is_list_item,
+    norm_key,
+    opens_link_list,
+    split_dateline,
+)
 from .segmenter import Segment, segment
 
 __all__ = ["clean", "clean_all", "detect_language", "SUPPORTED_LANGUAGES"]

@@ -13,7 +13,15 @@ import traceback
 
 from .. import __version__
 from ..errors import SamestoryError
-from . import analyse_cmd, clean_cmd, compare_cmd, ingest_cmd, read_cmd, summary_cmd, train_cmd
+from . import (
+    analyse_cmd,
+    clean_cmd,
+    compare_cmd,
+    ingest_cmd,
+    read_cmd,
+    summary_cmd,
+    train_cmd,
+)
 from ._common import setup_logging
 
 __all__ = ["main", "build_parser"]

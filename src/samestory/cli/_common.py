@@ -14,7 +14,16 @@ from ..errors import InputError
 from ..readers import ReadReport
 from ..settings import Settings, load_settings
 
-__all__ = ["settings_from", "write_json_line", "progress", "setup_logging", "add_db_option", "finish_read"]
+__all__ = [
+    "settings_from",
+    "write_json_line",
+    "progress",
+    "setup_logging",
+    "add_db_option",
+    "add_source_options",
+    "finish_read",
+    "print_articles",
+]
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:
@@ -62,7 +71,14 @@ def progress(label: str, *, quiet: bool, total: int | None = None) -> Iterator[C
         yield lambda n: None
         return
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     columns = [SpinnerColumn(), TextColumn("{task.description}"), MofNCompleteColumn() if total else TextColumn("{task.completed}")]
     if total:
@@ -79,3 +95,22 @@ def finish_read(report: ReadReport, *, quiet: bool, what: str = "") -> None:
         print(f"samestory: {report.summary()}{what}", file=sys.stderr)
     if report.problems and not report.articles:
         raise InputError("nothing could be read from the sources given (see the messages above)", code="SS106")
+
+
+def add_source_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("sources", nargs="+", metavar="SOURCE", help="file, folder (recursive) or - for stdin JSONL")
+    parser.add_argument("--encoding", help="force the encoding of text and HTML files")
+
+
+def print_articles(args: argparse.Namespace, label: str, *, clean: bool, to_json: Callable[[Any], dict]) -> int:
+    """Read (and clean) the sources, print one JSON line per article, then the read summary."""
+    from ..pipeline import read_articles
+
+    settings = settings_from(args)
+    report = ReadReport()
+    with progress(label, quiet=args.quiet) as advance:
+        for article in read_articles(args.sources, settings=settings, report=report, clean=clean):
+            write_json_line(to_json(article))
+            advance(1)
+    finish_read(report, quiet=args.quiet)
+    return 0

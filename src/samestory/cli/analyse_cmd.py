@@ -8,15 +8,20 @@ from ..analysis import analyse_all
 from ..analysis.serial import analysis_to_dict
 from ..pipeline import read_articles
 from ..readers import ReadReport
-from ._common import finish_read, progress, settings_from, write_json_line
+from ._common import (
+    add_source_options,
+    finish_read,
+    progress,
+    settings_from,
+    write_json_line,
+)
 
 HELP = "analyse articles (language, entities matched across spellings, places, dates, numbers, embeddings) as JSON lines"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("analyse", aliases=["analyze"], help=HELP, description=HELP)
-    p.add_argument("sources", nargs="+", metavar="SOURCE", help="file, folder (recursive) or - for stdin JSONL")
-    p.add_argument("--encoding", help="force the encoding of text and HTML files")
+    add_source_options(p)
     p.add_argument("--vectors", action="store_true", help="include the document, title and lead vectors")
     p.add_argument("--ner", choices=["models", "rules"], help="entity backend (default: analyse.ner)")
     p.set_defaults(run=run)

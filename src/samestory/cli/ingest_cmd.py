@@ -7,15 +7,20 @@ import argparse
 from ..pipeline import ingest
 from ..readers import ReadReport
 from ..store import open_store
-from ._common import add_db_option, finish_read, progress, settings_from
+from ._common import (
+    add_db_option,
+    add_source_options,
+    finish_read,
+    progress,
+    settings_from,
+)
 
 HELP = "read sources and store their articles (same id or same content: no-op)"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ingest", help=HELP, description=HELP)
-    p.add_argument("sources", nargs="+", metavar="SOURCE", help="file, folder (recursive) or - for stdin JSONL")
-    p.add_argument("--encoding", help="force the encoding of text and HTML files")
+    add_source_options(p)
     add_db_option(p)
     p.set_defaults(run=run)
 

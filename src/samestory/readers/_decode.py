@@ -65,7 +65,7 @@ def decode(data: bytes, origin: str, *, encoding: str = "") -> tuple[str, str]:
     if best is not None and best.encoding:
         return str(best), best.encoding
     raise ReadError(
-        f"cannot decode: not UTF-8, no usable declared charset, and no encoding detected; "
+        "cannot decode: not UTF-8, no usable declared charset, and no encoding detected; "
         "pass --encoding",
         code="SS113",
     )

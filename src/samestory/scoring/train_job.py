@@ -11,7 +11,16 @@ import numpy as np
 from ..settings import load_settings
 from .features import FAMILIES, FEATURE_NAMES
 from .model import MODEL_DIR
-from .training import DEFAULT_DATA, DIMENSIONS, family_columns, fit_models, featurise, is_dev, load_semeval_pairs, pearson
+from .training import (
+    DEFAULT_DATA,
+    DIMENSIONS,
+    family_columns,
+    featurise,
+    fit_models,
+    is_dev,
+    load_semeval_pairs,
+    pearson,
+)
 
 __all__ = ["train_and_report"]
 
