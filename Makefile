@@ -22,6 +22,7 @@ demo: $(STAMP)
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/samestory ingest demo/ecbplus.jsonl --db $(DEMO_DB)
 	$(BIN)/samestory summary --db $(DEMO_DB)
+	$(BIN)/samestory cluster demo/ecbplus.jsonl --out demo/stories.jsonl
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -2,7 +2,7 @@ import importlib
 
 import samestory
 
-PUBLIC_MODULES = ["records", "articles", "errors", "settings", "readers", "cleaning", "embed", "analysis", "scoring", "store", "pipeline"]
+PUBLIC_MODULES = ["records", "articles", "errors", "settings", "readers", "cleaning", "embed", "analysis", "scoring", "clustering", "store", "pipeline"]
 
 
 def test_all_names_exist():

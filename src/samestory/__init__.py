@@ -28,6 +28,7 @@ from .articles import (  # noqa: E402
     source_from_url,
 )
 from .cleaning import SUPPORTED_LANGUAGES, clean, clean_all, detect_language  # noqa: E402
+from .clustering import candidate_pairs, cluster  # noqa: E402
 from .embed import (  # noqa: E402
     Embedder,
     USEEmbedder,
@@ -57,12 +58,14 @@ from .records import (  # noqa: E402
     RawDocument,
     ReadProblem,
     StoreStats,
+    Story,
     content_hash,
 )
 from .scoring import compare, compare_many, explain  # noqa: E402
 from .settings import (  # noqa: E402
     AnalyseSettings,
     CleanSettings,
+    ClusterSettings,
     IngestSettings,
     ReadSettings,
     Settings,
@@ -86,6 +89,7 @@ __all__ = [
     "Analysis",
     "PairScore",
     "Explanation",
+    "Story",
     "content_hash",
     # the JSON form
     "article_from_dict",
@@ -112,6 +116,8 @@ __all__ = [
     "compare",
     "compare_many",
     "explain",
+    "cluster",
+    "candidate_pairs",
     # embedders
     "Embedder",
     "USEEmbedder",
@@ -128,6 +134,7 @@ __all__ = [
     "IngestSettings",
     "CleanSettings",
     "AnalyseSettings",
+    "ClusterSettings",
     "load_settings",
     # errors
     "SamestoryError",

@@ -26,6 +26,7 @@ __all__ = [
     "Analysis",
     "Explanation",
     "PairScore",
+    "Story",
     "content_hash",
 ]
 
@@ -209,3 +210,20 @@ class PairScore:
     same_story: bool
     probability: float
     explanation: Explanation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """A group of articles that tell the same story.
+
+    ``id`` is derived from the member ids (the same members, the same id); ``title`` is the
+    most central article's; ``articles`` are in publication order (undated last).
+    """
+
+    id: str
+    title: str
+    articles: tuple[str, ...]
+    first_seen: datetime | None
+    last_seen: datetime | None
+    sources: tuple[str, ...]
+    countries: tuple[str, ...] = ()

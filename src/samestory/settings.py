@@ -23,6 +23,7 @@ __all__ = [
     "IngestSettings",
     "CleanSettings",
     "AnalyseSettings",
+    "ClusterSettings",
     "load_settings",
 ]
 
@@ -86,12 +87,30 @@ class AnalyseSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ClusterSettings:
+    neighbours: int = 20
+    min_cosine: float = 0.3
+    window_days: int = 30
+    link_probability: float = 0.5
+    split_probability: float = 0.5
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.neighbours <= 1000:
+            raise ConfigError(f"cluster.neighbours must be in [1, 1000], got {self.neighbours}", code="SS203")
+        if not 0.0 <= self.link_probability <= 1.0:
+            raise ConfigError(f"cluster.link_probability must be in [0, 1], got {self.link_probability}", code="SS203")
+        if self.window_days < 0:
+            raise ConfigError(f"cluster.window_days must be >= 0, got {self.window_days}", code="SS203")
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     store: StoreSettings = field(default_factory=StoreSettings)
     read: ReadSettings = field(default_factory=ReadSettings)
     ingest: IngestSettings = field(default_factory=IngestSettings)
     clean: CleanSettings = field(default_factory=CleanSettings)
     analyse: AnalyseSettings = field(default_factory=AnalyseSettings)
+    cluster: ClusterSettings = field(default_factory=ClusterSettings)
 
 
 def _section(cls: type, name: str, values: Any, base: Any) -> Any:

@@ -16,6 +16,7 @@ from ..errors import SamestoryError
 from . import (
     analyse_cmd,
     clean_cmd,
+    cluster_cmd,
     compare_cmd,
     ingest_cmd,
     read_cmd,
@@ -26,7 +27,7 @@ from ._common import setup_logging
 
 __all__ = ["main", "build_parser"]
 
-COMMANDS = (read_cmd, clean_cmd, analyse_cmd, compare_cmd, ingest_cmd, summary_cmd, train_cmd)
+COMMANDS = (read_cmd, clean_cmd, analyse_cmd, compare_cmd, cluster_cmd, ingest_cmd, summary_cmd, train_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:
