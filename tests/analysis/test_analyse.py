@@ -1,6 +1,3 @@
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -18,9 +15,9 @@ from samestory.analysis.serial import (
     analysis_to_bytes,
     analysis_to_dict,
 )
+from tests._data import demo_docs
 
-DEMO = Path(__file__).parents[2] / "demo" / "ecbplus.jsonl"
-DOCS = {d["id"]: d for d in map(json.loads, DEMO.read_text().splitlines())}
+DOCS = demo_docs()
 
 
 def _art(doc_id):

@@ -1,14 +1,11 @@
 """Page splitting on pages built from ECB+ documents (demo corpus, CC BY 3.0)."""
 
-import json
-from pathlib import Path
-
 import pytest
 
 from samestory import article_from_dict, clean
+from tests._data import DEMO, demo_docs
 
-DEMO = Path(__file__).parents[2] / "demo" / "ecbplus.jsonl"
-DOCS = {d["id"]: d for d in map(json.loads, DEMO.read_text().splitlines())}
+DOCS = demo_docs()
 
 
 def _story(doc_id, caption_credit="(AP Photo/Nick Ut)", repeat=False):

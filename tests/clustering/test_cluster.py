@@ -1,19 +1,15 @@
-import json
 import random
-from pathlib import Path
 
 import pytest
 
 from samestory import analyse_all, article_from_dict, clean, cluster
-
-DEMO = Path(__file__).parents[2] / "demo" / "ecbplus.jsonl"
+from tests._data import demo_docs
 
 
 @pytest.fixture(scope="module")
 def topic_analyses():
     """Two ECB+ topics, four events: Lohan/Reid rehab (topic 1) and the Greek bank fire/austerity (topic 8)."""
-    docs = [json.loads(l) for l in DEMO.read_text().splitlines()]
-    docs = [d for d in docs if d["meta"]["topic"] in (1, 8)]
+    docs = [d for d in demo_docs().values() if d["meta"]["topic"] in (1, 8)]
     return list(analyse_all([clean(article_from_dict(d))[0] for d in docs])), {d["id"]: d["meta"]["subtopic"] for d in docs}
 
 

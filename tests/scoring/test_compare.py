@@ -1,7 +1,6 @@
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -15,10 +14,9 @@ from samestory import (
     read,
 )
 from samestory.scoring import DIMENSIONS
+from tests._data import SEEDS, demo_docs
 
-DEMO = Path(__file__).parents[2] / "demo" / "ecbplus.jsonl"
-DOCS = {d["id"]: d for d in map(json.loads, DEMO.read_text().splitlines())}
-SEEDS = Path(__file__).parents[2].parent / "shared" / "seeds"
+DOCS = demo_docs()
 
 
 def _art(doc_id):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 from dataclasses import asdict
 from itertools import product
 
@@ -17,7 +16,6 @@ from ..records import Article, PairScore
 from ..scoring import DIMENSIONS, compare_many
 from ._common import finish_read, progress, settings_from, write_json_line
 
-log = logging.getLogger("samestory.cli")
 HELP = "score two articles (1 = very similar .. 4 = very dissimilar, 7 dimensions) and explain; or a JSONL of pairs"
 _MAX_ARTICLES = 20
 _WORDS = {1: "very similar", 2: "somewhat similar", 3: "somewhat dissimilar", 4: "very dissimilar"}
