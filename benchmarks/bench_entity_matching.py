@@ -54,7 +54,12 @@ def _article(pid: str, text: str, lang: str):
 
 
 def main() -> None:
-    pairs = sample_pairs()
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--pairs", type=int, default=100, help="how many pairs to sample (100 for the reported figures)")
+    args = ap.parse_args()
+    pairs = sample_pairs(args.pairs)
     arts = []
     for r in pairs:
         a, b = r["pair_id"].split("_")
@@ -94,7 +99,7 @@ def main() -> None:
         result["hand_checked"] = {"pairs": len(judged["pairs"]), "correct": correct, "wrong": wrong, "missed": missed,
                                   "precision": p, "recall": rec}
     print(f"review listing: {(RESULTS / 'entity_matching_review.txt').relative_to(REPO)}")
-    save("entity_matching", result)
+    save("entity_matching" if args.pairs == 100 else "entity_matching-smoke", result)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ BENCH = Path(__file__).parent.parent / "benchmarks"
         ("bench_analysis.py", ["--limit", "6"]),
         ("bench_truncation.py", ["--limit", "10"]),
         ("bench_scoring.py", ["--speed-only", "--pairs", "20"]),
+        ("bench_entity_matching.py", ["--pairs", "4"]),
+        ("bench_clustering.py", ["--topics", "1", "--no-tune"]),
     ],
 )
 def test_benchmark_smoke(script, args, tmp_path):
