@@ -60,12 +60,20 @@ def test_explanation_names_both_surface_forms_and_differences():
 
 
 def test_bad_input_one_line_and_no_ner_language():
+    """A one-line article and a Dutch one (no NER model) still rank: same event closer than another event."""
     one = article_from_dict({"text": "Lohan checked into rehab."})
     dutch = article_from_dict({"text": "Lindsay Lohan is donderdag opgenomen in een afkickkliniek in Californië, meldt haar advocaat."})
-    s = compare(one, dutch)
-    assert 1.0 <= s.overall <= 4.0
+    bank = article_from_dict({"text": "Three people died when rioters threw petrol bombs into a bank in Athens during a strike."})
+    assert compare(one, dutch).overall < compare(one, bank).overall
+    assert not compare(dutch, bank).same_story
+
+
+def test_empty_article_is_never_the_same_story():
+    one = article_from_dict({"text": "Lohan checked into rehab."})
     empty = Article(id="empty", text="")
-    assert 1.0 <= compare(empty, one).overall <= 4.0
+    s, back = compare(empty, one), compare(one, empty)
+    assert not s.same_story and s.explanation.matched_entities == () and s.explanation.aligned_sentences == ()
+    assert _scores(s) == pytest.approx(_scores(back), abs=1e-6)
 
 
 def test_compare_many_streams_in_batches():
