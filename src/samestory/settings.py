@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field, fields, replace
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, get_type_hints
@@ -157,10 +158,16 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"cannot read settings file '{path}': {exc}", code="SS201") from None
 
 
+@lru_cache(maxsize=1)
+def _packaged() -> Settings:
+    """The packaged defaults, read once per process (Settings are frozen, so sharing them is safe)."""
+    with resources.files(__package__).joinpath("defaults.toml").open("rb") as fh:
+        return _overlay(Settings(), tomllib.load(fh))
+
+
 def load_settings(path: str | Path | None = None, overrides: dict[str, dict[str, Any]] | None = None) -> Settings:
     """Packaged defaults, then the TOML file at ``path``, then ``overrides`` ({section: {key: value}})."""
-    with resources.files(__package__).joinpath("defaults.toml").open("rb") as fh:
-        settings = _overlay(Settings(), tomllib.load(fh))
+    settings = _packaged()
     if path is not None:
         settings = _overlay(settings, _read_toml(Path(path)))
     if overrides:

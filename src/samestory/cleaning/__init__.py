@@ -38,11 +38,11 @@ from .segmenter import Segment, segment
 __all__ = ["clean", "clean_all", "detect_language", "SUPPORTED_LANGUAGES"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
-_LONG_LINE = 20_000
+_LONG_LINE = 20_000  # one giant line (no line breaks) is cut into sentence-sized paragraphs
 # a repeated line is noise when it recurs close by (a template printing it twice) or is a whole
 # paragraph; short lines that recur far apart (list items, an interview's questions) are content
 _REPEAT_NEAR = 8
-_REPEAT_LONG_WORDS = 20  # one giant line (no line breaks) is cut into sentence-sized paragraphs
+_REPEAT_LONG_WORDS = 20
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
 
 
@@ -106,17 +106,17 @@ def _story(
     kinds: list[str],
     seg: Segment,
     seen: dict[str, int],
-    index: int,
-    total: int,
+    first: bool,
 ) -> Article | None:
-    """One story's article from its lines; ``seen`` maps the keys of lines kept so far to their body position."""
+    """One story's article from its lines (id and ``meta.segment`` are set by ``clean`` once all are known);
+    ``seen`` maps the keys of lines kept so far on the page to their body position."""
     removed: list[dict[str, str]] = []
     captions: list[str] = []
     credits: list[str] = []
     bylines: list[str] = []
     date_lines: list[str] = []
     body: list[str] = []
-    title = lines[seg.headline] if seg.headline is not None else (base.title if index == 0 else None)
+    title = lines[seg.headline] if seg.headline is not None else (base.title if first else None)
     title_key = norm_key(title) if title else None
     for i in range(seg.start, seg.end):
         text, kind, key = lines[i], kinds[i], norm_key(lines[i])
@@ -154,7 +154,7 @@ def _story(
         meta["credits"] = credits
     if bylines:
         meta["byline"] = bylines[0]
-    published = base.published if index == 0 or seg.headline is None else None
+    published = base.published if first or seg.headline is None else None
     language = base.language or detect_language(f"{title or ''}\n" + "\n".join(body))
     if published is None and date_lines:
         published = parse_date_line(date_lines[0], [language] if language in SUPPORTED_LANGUAGES else None)
@@ -162,17 +162,12 @@ def _story(
             meta["published_from"] = "date line"
     if seg.headline is not None:
         meta["title_from"] = "headline line"
-    if total > 1:
-        meta["segment"] = {"index": index + 1, "of": total, "page": base.id, "evidence": seg.evidence}
-        if seg.similarity is not None:
-            meta["segment"]["similarity"] = round(seg.similarity, 3)
     if language is None:
         meta["language_note"] = "language could not be detected"
     elif language not in SUPPORTED_LANGUAGES:
         meta["language_note"] = f"{language} is not among the supported languages; analysis falls back"
     return replace(
         base,
-        id=base.id if index == 0 else f"{base.id}#{index + 1}",
         title=title,
         text="\n\n".join(body),
         language=language,
@@ -209,19 +204,20 @@ def clean(doc: RawDocument | Article, *, settings: Settings | None = None) -> li
         segments = [Segment(0, len(lines), None, "start")]
     base = article if not truncated else replace(article, meta={**article.meta, "truncated": settings.clean.max_chars})
     seen: dict[str, int] = {}
-    stories = [_story(base, lines, kinds, seg, seen, k, len(segments)) for k, seg in enumerate(segments)]
-    out = [s for s in stories if s is not None]
-    if len(out) < len(stories):  # a segment of pure noise: renumber what is left
-        out = [
-            replace(s, id=article.id if k == 0 else f"{article.id}#{k + 1}",
-                    meta={**s.meta, "segment": {**s.meta["segment"], "index": k + 1, "of": len(out)}}
-                    if len(out) > 1 else {m: v for m, v in s.meta.items() if m != "segment"})
-            for k, s in enumerate(out)
-        ]
-    if not out:
+    stories = [(seg, _story(base, lines, kinds, seg, seen, k == 0)) for k, seg in enumerate(segments)]
+    kept = [(seg, story) for seg, story in stories if story is not None]  # a segment of pure noise drops out
+    if not kept:
         raise InputError(
             "nothing left after cleaning: the text is only captions, credits, markers or boilerplate", code="SS120"
         )
+    if len(kept) == 1:
+        return [kept[0][1]]
+    out = []
+    for k, (seg, story) in enumerate(kept):
+        info: dict[str, Any] = {"index": k + 1, "of": len(kept), "page": article.id, "evidence": seg.evidence}
+        if seg.similarity is not None:
+            info["similarity"] = round(seg.similarity, 3)
+        out.append(replace(story, id=article.id if k == 0 else f"{article.id}#{k + 1}", meta={**story.meta, "segment": info}))
     return out
 
 
