@@ -23,8 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from _common import DATA, REPO, RESULTS, need, save, table  # noqa: E402
 
-from samestory import analyse_all, article_from_dict, clean, match_entities  # noqa: E402
-from samestory.errors import InputError  # noqa: E402
+from samestory import analyse_all, article_from_dict, clean_one, match_entities  # noqa: E402
 
 JUDGMENTS = REPO / "benchmarks" / "data" / "entity_match_judgments.json"
 
@@ -45,14 +44,6 @@ def sample_pairs(n: int = 100, seed: int = 8) -> list[dict]:
     return chosen
 
 
-def _article(pid: str, text: str, lang: str):
-    art = article_from_dict({"id": pid, "text": text, "language": lang})
-    try:
-        return clean(art)[0]
-    except InputError:
-        return art
-
-
 def main() -> None:
     import argparse
 
@@ -63,7 +54,8 @@ def main() -> None:
     arts = []
     for r in pairs:
         a, b = r["pair_id"].split("_")
-        arts += [_article(a, r["text1"], r["url1_lang"]), _article(b, r["text2"], r["url2_lang"])]
+        arts += [clean_one(article_from_dict({"id": a, "text": r["text1"], "language": r["url1_lang"]})),
+                 clean_one(article_from_dict({"id": b, "text": r["text2"], "language": r["url2_lang"]}))]
     ans = list(analyse_all(arts))
     RESULTS.mkdir(parents=True, exist_ok=True)
     review = []

@@ -27,7 +27,7 @@ from .articles import (  # noqa: E402
     parse_datetime,
     source_from_url,
 )
-from .cleaning import SUPPORTED_LANGUAGES, clean, clean_all, detect_language  # noqa: E402
+from .cleaning import SUPPORTED_LANGUAGES, clean, clean_all, clean_one, detect_language  # noqa: E402
 from .clustering import candidate_pairs, cluster  # noqa: E402
 from .embed import (  # noqa: E402
     Embedder,
@@ -103,6 +103,7 @@ __all__ = [
     "read_articles",
     "clean",
     "clean_all",
+    "clean_one",
     "detect_language",
     "SUPPORTED_LANGUAGES",
     "ingest",

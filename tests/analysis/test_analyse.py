@@ -122,3 +122,11 @@ def test_entities_in_each_language(text, lang, expect):
     an = analyse(article_from_dict({"text": text}))
     assert an.language == lang
     assert any(e.key.startswith(expect) for e in an.entities), [e.key for e in an.entities]
+
+
+def test_cache_is_not_reused_across_ner_modes(tmp_path):
+    art = _art("ecb/1_10ecbplus")
+    with SQLiteStore(tmp_path / "s.db") as store:
+        (models,) = analyse_cached([art], store)
+        (rules,) = analyse_cached([art], store, settings=load_settings(overrides={"analyse": {"ner": "rules"}}))
+    assert models.models["ner"].startswith("spacy:") and rules.models["ner"] == "rules"

@@ -25,7 +25,9 @@ class StageTimes(Counter):
 
 
 def model_names(settings: Settings, language: str | None) -> dict[str, str]:
-    return {"embedder": settings.analyse.embedder, "ner": backend_for(language, settings.analyse.ner)}
+    """The models behind an analysis: embedder, the NER backend used for its language, and the NER mode asked for."""
+    cfg = settings.analyse
+    return {"embedder": cfg.embedder, "ner": backend_for(language, cfg.ner), "ner_mode": cfg.ner}
 
 
 def _countries(entities: Sequence[Entity], dateline: dict | None) -> tuple[str, ...]:
@@ -115,9 +117,9 @@ def analyse(article: Article, *, settings: Settings | None = None) -> Analysis:
 def analyse_cached(
     articles: Sequence[Article], store, *, settings: Settings | None = None, times: StageTimes | None = None
 ) -> list[Analysis]:
-    """Analyses from the store's cache where article content and embedder match; the rest computed and cached."""
+    """Analyses from the store's cache where article content, embedder and NER mode match; the rest computed and cached."""
     settings = settings or load_settings()
-    cached = store.get_analyses(articles, {"embedder": settings.analyse.embedder})
+    cached = store.get_analyses(articles, {"embedder": settings.analyse.embedder, "ner_mode": settings.analyse.ner})
     todo = [a for a in articles if a.id not in cached]
     fresh = {an.id: an for an in analyse_all(todo, settings=settings, times=times)}
     if fresh:

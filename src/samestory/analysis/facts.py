@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from ..cleaning.dates import _DATE as DATE_PATTERN
-from ..cleaning.dates import parse_date_line
+from ..cleaning.dates import DATE_PATTERN, parse_date_line
 from ..records import Number
 
 __all__ = ["mentioned_days", "numbers"]

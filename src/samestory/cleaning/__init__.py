@@ -35,7 +35,7 @@ from .lines import (
 )
 from .segmenter import Segment, segment
 
-__all__ = ["clean", "clean_all", "detect_language", "SUPPORTED_LANGUAGES"]
+__all__ = ["clean", "clean_all", "clean_one", "detect_language", "SUPPORTED_LANGUAGES"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
 _LONG_LINE = 20_000  # one giant line (no line breaks) is cut into sentence-sized paragraphs
@@ -219,6 +219,14 @@ def clean(doc: RawDocument | Article, *, settings: Settings | None = None) -> li
             info["similarity"] = round(seg.similarity, 3)
         out.append(replace(story, id=article.id if k == 0 else f"{article.id}#{k + 1}", meta={**story.meta, "segment": info}))
     return out
+
+
+def clean_one(article: Article, *, settings: Settings | None = None) -> Article:
+    """The first story of a cleaned article; the article as it is when it cleans to nothing (score it, don't lose it)."""
+    try:
+        return clean(article, settings=settings)[0]
+    except InputError:
+        return article
 
 
 def clean_all(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
-__all__ = ["is_date_line", "parse_date_line"]
+__all__ = ["is_date_line", "parse_date_line", "DATE_PATTERN"]
 
 _MONTH = (
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
@@ -15,7 +15,7 @@ _MONTH = (
     r"|(?:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre)"
     r"|(?:ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık)"
 )
-_DATE = re.compile(
+DATE_PATTERN = re.compile(
     rf"(?:\b(?:{_MONTH})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d\b"  # May 3, 2013
     rf"|\b\d{{1,2}}\.?\s+(?:de\s+)?(?:{_MONTH})\s+(?:de\s+)?(?:19|20)\d\d\b"  # 3 May 2013, 3. Mai 2013, 3 de mayo de 2013
     r"|\b(?:19|20)\d\d-\d\d-\d\d\b"  # 2013-05-03
@@ -33,7 +33,7 @@ def is_date_line(text: str) -> bool:
     """A short line that is a date and little else."""
     if len(text) > 90:
         return False
-    m = _DATE.search(text)
+    m = DATE_PATTERN.search(text)
     if not m:
         return False
     rest = _WEEKDAY_TIME.sub(" ", text[: m.start()] + " " + text[m.end() :])
@@ -42,7 +42,7 @@ def is_date_line(text: str) -> bool:
 
 def parse_date_line(text: str, languages: list[str] | None = None) -> datetime | None:
     """The date in a date line, as a UTC day; None when it cannot be read."""
-    m = _DATE.search(text)
+    m = DATE_PATTERN.search(text)
     if not m:
         return None
     import dateparser

@@ -8,7 +8,7 @@ from dataclasses import asdict
 from itertools import product
 
 from ..articles import article_from_dict
-from ..cleaning import clean
+from ..cleaning import clean_one
 from ..errors import InputError
 from ..pipeline import read_articles
 from ..readers import ReadReport
@@ -73,7 +73,7 @@ def _pair_lines(path: str, report: ReadReport):
                 obj = json.loads(line)
                 if not isinstance(obj, dict) or "a" not in obj or "b" not in obj:
                     raise InputError('a pair line needs "a" and "b" (articles in the Article JSON form)', code="SS109")
-                a, b = (_clean_one(article_from_dict(obj[k])) for k in ("a", "b"))
+                a, b = (clean_one(article_from_dict(obj[k])) for k in ("a", "b"))
             except json.JSONDecodeError as exc:
                 report.skip(where, f"malformed JSON ({exc.msg}); line skipped", "SS105")
                 continue
@@ -82,13 +82,6 @@ def _pair_lines(path: str, report: ReadReport):
                 continue
             report.articles += 2
             yield obj.get("id", where), (a, b)
-
-
-def _clean_one(article: Article) -> Article:
-    try:
-        return clean(article)[0]
-    except InputError:
-        return article  # nothing but noise: score the text as it is rather than lose the pair
 
 
 def run(args: argparse.Namespace) -> int:

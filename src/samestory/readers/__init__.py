@@ -40,20 +40,25 @@ SUFFIXES = {
 }
 
 
-def _format_of(path: str) -> str | None:
+_LONGEST_FIRST = sorted(SUFFIXES, key=len, reverse=True)  # ".jsonl.gz" before ".gz"-less ".jsonl"
+
+
+def _suffix_of(path: str) -> str | None:
     name = path.lower()
-    for suffix in sorted(SUFFIXES, key=len, reverse=True):
-        if name.endswith(suffix):
-            return SUFFIXES[suffix]
-    return None
+    return next((suffix for suffix in _LONGEST_FIRST if name.endswith(suffix)), None)
+
+
+def _format_of(path: str) -> str | None:
+    suffix = _suffix_of(path)
+    return SUFFIXES[suffix] if suffix else None
 
 
 def _doc_id(path: Path, root: Path | None) -> str:
     """A file's id: its path under the folder given (without suffix), or its stem."""
     rel = path.relative_to(root) if root is not None else Path(path.name)
     name = rel.as_posix()
-    fmt_suffix = next((s for s in sorted(SUFFIXES, key=len, reverse=True) if name.lower().endswith(s)), "")
-    return name[: len(name) - len(fmt_suffix)] if fmt_suffix else name
+    suffix = _suffix_of(name)
+    return name[: len(name) - len(suffix)] if suffix else name
 
 
 def _walk(folder: Path) -> Iterator[Path]:

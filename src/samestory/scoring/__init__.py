@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
+import numpy as np
+
 from ..analysis import analyse_all
-from ..analysis.matching import match_entities
+from ..analysis.matching import EntityMatch, match_entities
 from ..records import Analysis, Article, Explanation, PairScore
 from ..settings import Settings, load_settings
 from .features import feature_matrix, sentence_similarity
@@ -22,10 +24,10 @@ _ALIGNED = 0.6  # a sentence with a counterpart at least this similar is "shared
 _MAX_LISTED = 8
 
 
-def explain(a: Analysis, b: Analysis) -> Explanation:
+def explain(a: Analysis, b: Analysis, *, match: EntityMatch | None = None, sim: np.ndarray | None = None) -> Explanation:
     """What the two articles share and where they differ: entities, places, dates, sentences."""
-    m = match_entities(a, b)
-    sim = sentence_similarity(a, b)
+    m = match_entities(a, b) if match is None else match
+    sim = sentence_similarity(a, b) if sim is None else sim
     aligned, only_a, only_b = [], [], []
     if sim.size:
         best_b, best_a = sim.argmax(axis=1), sim.argmax(axis=0)
@@ -62,7 +64,9 @@ def _identical(a: Analysis, b: Analysis) -> bool:
 
 def _score_rows(pairs: Sequence[tuple[Analysis, Analysis]], *, explain_pairs: bool) -> list[PairScore]:
     scorer = load_scorer()
-    X = feature_matrix(pairs)
+    # with explanations, the entity matching and sentence matrix are computed once and serve both
+    contexts = [(match_entities(a, b), sentence_similarity(a, b)) for a, b in pairs] if explain_pairs else None
+    X = feature_matrix(pairs, contexts)
     preds = scorer.predict(X)
     probs = scorer.probability(X)
     out = []
@@ -78,7 +82,7 @@ def _score_rows(pairs: Sequence[tuple[Analysis, Analysis]], *, explain_pairs: bo
                 **scores,
                 same_story=prob >= 0.5,
                 probability=round(prob, 4),
-                explanation=explain(a, b) if explain_pairs else None,
+                explanation=explain(a, b, match=contexts[k][0], sim=contexts[k][1]) if contexts else None,
             )
         )
     return out

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..analysis.matching import match_entities
+from ..analysis.matching import EntityMatch, match_entities
 from ..records import Analysis
 
 __all__ = ["pair_features", "feature_matrix", "FEATURE_NAMES", "FAMILIES", "sentence_similarity"]
@@ -61,7 +61,10 @@ def _two_way(x: float, y: float) -> tuple[float, float]:
     return min(x, y), max(x, y)
 
 
-def pair_features(a: Analysis, b: Analysis) -> dict[str, float]:
+def pair_features(
+    a: Analysis, b: Analysis, *, match: EntityMatch | None = None, sim: np.ndarray | None = None
+) -> dict[str, float]:
+    """The features of one pair; ``match`` and ``sim`` may be given when the caller has them already."""
     f: dict[str, float] = {}
     # embedding
     f["doc_cos"] = _cos(a.doc, b.doc)
@@ -75,7 +78,7 @@ def pair_features(a: Analysis, b: Analysis) -> dict[str, float]:
     else:
         f["chunk_max"] = f["chunk_mean"] = f["chunk_min_of_max"] = 0.0
     # alignment
-    sim = sentence_similarity(a, b)
+    sim = sentence_similarity(a, b) if sim is None else sim
     if sim.size:
         ra, rb = sim.max(axis=1), sim.max(axis=0)  # best match of each sentence in the other article
         f["align_mean_min"], f["align_mean_max"] = _two_way(float(ra.mean()), float(rb.mean()))
@@ -89,7 +92,7 @@ def pair_features(a: Analysis, b: Analysis) -> dict[str, float]:
         for name in FAMILIES["alignment"]:
             f[name] = 0.0
     # entities
-    m = match_entities(a, b)
+    m = match_entities(a, b) if match is None else match
     na, nb = len(a.entities), len(b.entities)
     k = len(m.matched)
     f["ent_matched"] = float(np.log1p(k))
@@ -146,10 +149,11 @@ def pair_features(a: Analysis, b: Analysis) -> dict[str, float]:
     return f
 
 
-def feature_matrix(pairs) -> np.ndarray:
-    """Rows of FEATURE_NAMES-ordered features, one per (a, b) pair."""
+def feature_matrix(pairs, contexts=None) -> np.ndarray:
+    """Rows of FEATURE_NAMES-ordered features, one per (a, b) pair; ``contexts``: (match, sim) per pair, if known."""
     rows = []
-    for a, b in pairs:
-        f = pair_features(a, b)
+    for k, (a, b) in enumerate(pairs):
+        match, sim = contexts[k] if contexts is not None else (None, None)
+        f = pair_features(a, b, match=match, sim=sim)
         rows.append([f[name] for name in FEATURE_NAMES])
     return np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURE_NAMES))

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..analysis import analyse_all
 from ..articles import article_from_dict
-from ..cleaning import clean
+from ..cleaning import clean_one
 from ..errors import InputError
 from ..records import Analysis, Article
 from ..settings import Settings, load_settings
@@ -63,13 +63,6 @@ def is_dev(pair_id: str) -> bool:
     return int(hashlib.sha1(pair_id.encode()).hexdigest(), 16) % 5 == 0
 
 
-def _cleaned(art: Article) -> Article:
-    try:
-        return clean(art)[0]
-    except InputError:
-        return art
-
-
 def load_semeval_pairs(path: str | Path = DEFAULT_DATA) -> list[LabelledPair]:
     path = Path(path)
     if not path.exists():
@@ -78,8 +71,8 @@ def load_semeval_pairs(path: str | Path = DEFAULT_DATA) -> list[LabelledPair]:
     with path.open(encoding="utf-8") as fh:
         for r in csv.DictReader(fh):
             ida, idb = r["pair_id"].split("_")
-            a = _cleaned(article_from_dict({"id": ida, "text": r["text1"], "language": r["url1_lang"]}))
-            b = _cleaned(article_from_dict({"id": idb, "text": r["text2"], "language": r["url2_lang"]}))
+            a = clean_one(article_from_dict({"id": ida, "text": r["text1"], "language": r["url1_lang"]}))
+            b = clean_one(article_from_dict({"id": idb, "text": r["text2"], "language": r["url2_lang"]}))
             gold = {dim: float(r[col]) for dim, col in _CSV_COLUMNS.items()}
             pairs.append(LabelledPair(r["pair_id"], r["url1_lang"], r["url2_lang"], a, b, gold))
     return pairs

@@ -213,7 +213,7 @@ class SQLiteStore:
 
     # -- analyses --------------------------------------------------------------
     def get_analyses(self, articles: Iterable[Article], models: dict[str, str] | None = None) -> dict[str, Analysis]:
-        """Cached analyses of these articles, where content and (when given) model names still match."""
+        """Cached analyses of these articles, where the content and every model name given still match."""
         from ..analysis.serial import analysis_from_bytes
 
         wanted = {a.id: a.content_hash for a in articles}
@@ -228,7 +228,8 @@ class SQLiteStore:
             for row in rows:
                 if row["content_hash"] != wanted[row["article_id"]]:
                     continue
-                if models is not None and json.loads(row["models"]).get("embedder") != models.get("embedder"):
+                stored = json.loads(row["models"])
+                if models is not None and any(stored.get(k) != v for k, v in models.items()):
                     continue
                 found[row["article_id"]] = analysis_from_bytes(row["data"])
         return found
