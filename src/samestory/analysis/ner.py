@@ -26,7 +26,7 @@ from ..records import Entity
 from .gazetteer import gazetteer_key, lookup_org, lookup_place
 from .names import name_tokens, names_match
 
-__all__ = ["extract_entities", "extract_entities_batch", "resolve", "backend_for"]
+__all__ = ["extract_entities_batch", "resolve", "backend_for"]
 
 log = logging.getLogger(__name__)
 
@@ -245,11 +245,6 @@ def _merge(entities: Iterable[tuple[Entity, int]]) -> tuple[Entity, ...]:
         Entity(e.text, e.label, e.key, e.country, e.city, mentions=n)
         for e, n in sorted(merged, key=lambda s: (-s[1], s[0].text))
     )
-
-
-def extract_entities(text: str, language: str | None, *, mode: str = "models", max_chars: int = 4000) -> tuple[Entity, ...]:
-    """Entities of ``text`` (its first ``max_chars`` characters), resolved and merged per referent."""
-    return extract_entities_batch([text], [language], mode=mode, max_chars=max_chars)[0]
 
 
 def extract_entities_batch(

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 
-__all__ = ["Line", "classify", "is_list_item", "opens_link_list", "norm_key", "split_dateline", "is_headline_like", "is_title_case", "NOISE"]
+__all__ = ["classify", "is_list_item", "opens_link_list", "norm_key", "split_dateline", "is_headline_like", "is_title_case", "NOISE"]
 
 # kinds of noise; everything else is "body"
 NOISE = frozenset({"caption", "credit", "byline", "timestamp", "boilerplate", "marker"})
@@ -106,12 +105,6 @@ _SPACE = re.compile(r"\s+")
 _BOILERPLATE_MAX = 160  # a subscribe prompt is short; a body sentence mentioning one is not removed
 _HEADLINE_MAX_CHARS = 160
 _HEADLINE_MAX_WORDS = 22
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    text: str
-    kind: str  # "body" or one of NOISE
 
 
 def norm_key(text: str) -> str:
