@@ -28,7 +28,19 @@ from .articles import (  # noqa: E402
     source_from_url,
 )
 from .cleaning import SUPPORTED_LANGUAGES, clean, clean_all, clean_one, detect_language  # noqa: E402
-from .clustering import candidate_pairs, cluster  # noqa: E402
+from .clustering import (  # noqa: E402
+    Placement,
+    RepairReport,
+    StoryClusterer,
+    candidate_pairs,
+    cluster,
+    copy_groups,
+    coverage,
+    link_probabilities,
+    make_story,
+    story_from_dict,
+    story_to_dict,
+)
 from .embed import (  # noqa: E402
     Embedder,
     USEEmbedder,
@@ -45,7 +57,7 @@ from .errors import (  # noqa: E402
     SamestoryError,
     StoreError,
 )
-from .pipeline import ingest, read_articles  # noqa: E402
+from .pipeline import StoryUpdate, ingest, read_articles, repair_all, story_clusterer, update_stories  # noqa: E402
 from .readers import ReadReport, read  # noqa: E402
 from .records import (  # noqa: E402
     Analysis,
@@ -59,6 +71,8 @@ from .records import (  # noqa: E402
     ReadProblem,
     StoreStats,
     Story,
+    StoryArticle,
+    Coverage,
     content_hash,
 )
 from .scoring import compare, compare_many, explain  # noqa: E402
@@ -90,6 +104,11 @@ __all__ = [
     "PairScore",
     "Explanation",
     "Story",
+    "StoryArticle",
+    "Coverage",
+    "Placement",
+    "RepairReport",
+    "StoryUpdate",
     "content_hash",
     # the JSON form
     "article_from_dict",
@@ -119,6 +138,16 @@ __all__ = [
     "explain",
     "cluster",
     "candidate_pairs",
+    "link_probabilities",
+    "StoryClusterer",
+    "make_story",
+    "copy_groups",
+    "coverage",
+    "story_to_dict",
+    "story_from_dict",
+    "update_stories",
+    "repair_all",
+    "story_clusterer",
     # embedders
     "Embedder",
     "USEEmbedder",

@@ -1,18 +1,22 @@
-"""The jobs that chain the stages: read -> clean -> store."""
+"""The jobs that chain the stages: read -> clean -> store -> analyse -> stories."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from itertools import islice
 from pathlib import Path
 
+from .analysis import analyse_cached
 from .cleaning import clean_all
+from .clustering.incremental import StoryClusterer
 from .readers import ReadReport, read
 from .records import Article, IngestResult
 from .settings import Settings, load_settings
 from .store import SQLiteStore
 
-__all__ = ["read_articles", "ingest"]
+__all__ = ["read_articles", "ingest", "update_stories", "repair_all", "story_clusterer", "StoryUpdate"]
 
 
 def batched(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -55,3 +59,80 @@ def ingest(
         if progress is not None:
             progress(len(batch))
     return total
+
+
+@dataclass(frozen=True, slots=True)
+class StoryUpdate:
+    """What ``update_stories`` did: articles placed, new stories opened, updates re-placed, repair."""
+
+    placed: int = 0
+    new_stories: int = 0
+    updated: int = 0
+    undated: int = 0
+    merged: int = 0
+    split: int = 0
+    moved: int = 0
+    stories: int = 0
+
+
+def story_clusterer(store: SQLiteStore, settings: Settings) -> StoryClusterer:
+    """An incremental clusterer holding the store's placements (the state a restart continues from)."""
+    models = {"embedder": settings.analyse.embedder, "ner_mode": settings.analyse.ner}
+    clusterer = StoryClusterer(settings=settings, fetch=lambda ids: store.analyses_by_id(ids, models))
+    clusterer.load(store.placements())
+    return clusterer
+
+
+def update_stories(
+    store: SQLiteStore,
+    *,
+    settings: Settings | None = None,
+    progress: Callable[[int], None] | None = None,
+    repair: bool = True,
+) -> StoryUpdate:
+    """Place every stored article that is not in a story yet (or changed since), then repair the
+    stories it touched; each batch is saved in one transaction, so an interrupted run resumes."""
+    settings = settings or load_settings()
+    clusterer = story_clusterer(store, settings)
+    placed = new = updated = undated = 0
+    touched: set[str] = set()
+    for batch in store.unplaced(batch=settings.ingest.batch_size):
+        analyses = analyse_cached(batch, store, settings=settings)
+        placements = clusterer.partial_fit(analyses)
+        by_id = {a.id: a for a in analyses}
+        rows = [(p, by_id[p.article].article.content_hash, by_id[p.article].article.published, by_id[p.article].doc) for p in placements]
+        _save(store, clusterer, rows)
+        placed += len(placements)
+        new += sum(p.new_story for p in placements)
+        updated += sum(bool(p.note and p.note.startswith("updated")) for p in placements)
+        undated += sum(by_id[p.article].article.published is None for p in placements)
+        touched |= {p.story for p in placements}
+        if progress is not None:
+            progress(len(batch))
+    merged = split = moved = 0
+    if repair and touched:
+        report = clusterer.repair(sorted(touched & set(clusterer.members)))
+        _save(store, clusterer, [])
+        merged, split, moved = len(report.merged), len(report.created), report.moved
+    return StoryUpdate(placed, new, updated, undated, merged, split, moved, store.count_stories())
+
+
+def _save(store: SQLiteStore, clusterer: StoryClusterer, rows: list) -> None:
+    dirty = sorted(clusterer.dirty)
+    live = [s for s in dirty if s in clusterer.members]
+    store.save_clustering(rows, clusterer.stories(live), [s for s in dirty if s not in clusterer.members], now=_now())
+    clusterer.dirty.clear()
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def repair_all(store: SQLiteStore, *, settings: Settings | None = None) -> tuple[int, int, int]:
+    """Re-cluster every placed article with the batch rule (the stories become exactly the batch
+    stories of the store's articles); returns (merged, split off, moved)."""
+    settings = settings or load_settings()
+    clusterer = story_clusterer(store, settings)
+    report = clusterer.repair()
+    _save(store, clusterer, [])
+    return len(report.merged), len(report.created), report.moved

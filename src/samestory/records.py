@@ -27,6 +27,8 @@ __all__ = [
     "Explanation",
     "PairScore",
     "Story",
+    "StoryArticle",
+    "Coverage",
     "content_hash",
 ]
 
@@ -213,11 +215,26 @@ class PairScore:
 
 
 @dataclass(frozen=True, slots=True)
+class StoryArticle:
+    """One article's place in a story's timeline. ``copy_of``: the original it copies, if it is a copy."""
+
+    id: str
+    source: str | None
+    published: datetime | None
+    title: str | None
+    url: str | None = None
+    copy_of: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Story:
     """A group of articles that tell the same story.
 
-    ``id`` is derived from the member ids (the same members, the same id); ``title`` is the
-    most central article's; ``articles`` are in publication order (undated last).
+    ``id`` comes from the story's founding article (batch: the earliest, ties by id);
+    ``title`` is the most central article's; ``articles`` and ``timeline`` are in publication
+    order (undated last). ``copies`` are groups of near-duplicates, the original (earliest)
+    first; ``entities``, ``countries`` and ``days`` are what the story is about, most
+    reported first.
     """
 
     id: str
@@ -227,3 +244,17 @@ class Story:
     last_seen: datetime | None
     sources: tuple[str, ...]
     countries: tuple[str, ...] = ()
+    copies: tuple[tuple[str, ...], ...] = ()
+    entities: tuple[str, ...] = ()
+    days: tuple[date, ...] = ()
+    timeline: tuple[StoryArticle, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """What one source reports about a story that no other source does."""
+
+    source: str
+    articles: tuple[str, ...]
+    only_here: tuple[str, ...]  # sentences without a counterpart in other sources
+    only_here_entities: tuple[str, ...] = ()

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..records import Article
 
-__all__ = ["sentences_of", "embed_articles", "minhash_of", "MINHASH_PERM"]
+__all__ = ["sentences_of", "embed_articles", "minhash_of", "shingles_of", "MINHASH_PERM"]
 
 MINHASH_PERM = 128
 _SHINGLE = 5
@@ -84,12 +84,17 @@ def _chunk_bounds(lengths: Sequence[int], *, size: int = 400, max_chunks: int = 
     return bounds
 
 
+def shingles_of(text: str) -> set[bytes]:
+    """The body's word 5-shingles, lower-cased (what MinHash and copy checks compare)."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    return {" ".join(words[i : i + _SHINGLE]).encode("utf-8") for i in range(max(1, len(words) - _SHINGLE + 1))}
+
+
 def minhash_of(text: str) -> np.ndarray:
     """MinHash (datasketch, 128 permutations) of the body's word 5-shingles, lower-cased."""
     from datasketch import MinHash
 
-    words = [w.lower() for w in _WORD.findall(text)]
-    shingles = {" ".join(words[i : i + _SHINGLE]).encode("utf-8") for i in range(max(1, len(words) - _SHINGLE + 1))}
-    mh = MinHash(num_perm=MINHASH_PERM)
+    shingles = shingles_of(text)
+    mh = MinHash(num_perm=MINHASH_PERM, scheme="affine32")  # the scheme copy checks rebuild signatures with
     mh.update_batch(list(shingles))
     return mh.hashvalues.astype(np.uint64)

@@ -7,7 +7,7 @@ import json
 import sys
 
 from ..analysis import analyse_all
-from ..clustering import cluster
+from ..clustering import cluster, story_to_dict
 from ..pipeline import read_articles
 from ..readers import ReadReport
 from ._common import add_source_options, finish_read, progress, settings_from
@@ -37,12 +37,7 @@ def run(args: argparse.Namespace) -> int:
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
     try:
         for s in stories:
-            out.write(json.dumps({
-                "story": s.id, "title": s.title, "articles": list(s.articles), "copies": [],
-                "first_seen": s.first_seen.isoformat() if s.first_seen else None,
-                "last_seen": s.last_seen.isoformat() if s.last_seen else None,
-                "sources": list(s.sources), "countries": list(s.countries),
-            }, ensure_ascii=False) + "\n")
+            out.write(json.dumps(story_to_dict(s), ensure_ascii=False) + "\n")
     finally:
         if args.out:
             out.close()

@@ -42,6 +42,32 @@ MIGRATIONS: list[str] = [
         created_at    TEXT NOT NULL
     );
     """,
+    # 3: stories, and where each article was placed
+    """
+    CREATE TABLE stories (
+        id          TEXT PRIMARY KEY,
+        title       TEXT NOT NULL,
+        size        INTEGER NOT NULL,
+        first_seen  TEXT,
+        last_seen   TEXT,
+        sources     TEXT NOT NULL,
+        entities    TEXT NOT NULL,
+        data        TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+    );
+    CREATE INDEX stories_last_seen ON stories (last_seen);
+    CREATE TABLE placements (
+        article_id    TEXT PRIMARY KEY,
+        story_id      TEXT NOT NULL,
+        content_hash  TEXT NOT NULL,
+        published     TEXT,
+        vector        BLOB NOT NULL,
+        new_story     INTEGER NOT NULL,
+        note          TEXT,
+        placed_at     TEXT NOT NULL
+    );
+    CREATE INDEX placements_story ON placements (story_id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -13,19 +13,20 @@ from ..articles import parse_datetime
 from ..errors import StoreError
 from ..records import Analysis, Article, IngestResult, StoreStats
 from ._schema import APP_ID, MIGRATIONS, SCHEMA_VERSION
+from ._sql import ARTICLE_COLUMNS as _COLUMNS
+from ._stories import StoryTables
 
 __all__ = ["SQLiteStore"]
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
-_COLUMNS = "id, content_hash, url, source, title, text, html, language, published, meta"
 
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-class SQLiteStore:
-    """Articles (and, as the project grows, analyses and stories) in one SQLite file.
+class SQLiteStore(StoryTables):
+    """Articles, their analyses, and stories in one SQLite file.
 
     Opening a file checks that it is a samestory store (or empty, or absent) and
     migrates an older schema; a file that is something else is left untouched.

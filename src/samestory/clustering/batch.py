@@ -1,0 +1,68 @@
+"""cluster(analyses) -> stories: the batch definition, deterministic and independent of input order.
+
+1. candidates: each article's nearest articles by document cosine within a time window
+   (``candidates.candidate_pairs``);
+2. verification: the story linker's probability that the two tell the same story;
+3. links: candidate pairs with probability >= ``cluster.link_probability``;
+4. stories: connected components of the links, each split again by average linkage on the
+   linker's probabilities (``graph.split_weak``), so that a chain of links cannot join two stories.
+
+Articles are taken in id order (a repeated id: the last one wins), so the same articles always
+give the same stories; the Spark job computes the same steps (see ``samestory.spark``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..records import Analysis, Story
+from ..settings import Settings, load_settings
+from .candidates import candidate_pairs
+from .graph import components, split_weak
+from .linker import link_probabilities
+from .stories import make_story
+
+__all__ = ["cluster", "score_pairs", "groups_from_links", "newest_first"]
+
+
+def score_pairs(ans: Sequence[Analysis], pairs: Sequence[tuple[int, int]], *, linker=None, batch: int = 512) -> dict[tuple[int, int], float]:
+    """Linker probability for index pairs of ``ans``."""
+    out: dict[tuple[int, int], float] = {}
+    for start in range(0, len(pairs), batch):
+        chunk = pairs[start : start + batch]
+        for pair, p in zip(chunk, link_probabilities([(ans[i], ans[j]) for i, j in chunk], linker=linker)):
+            out[pair] = float(p)
+    return out
+
+
+def groups_from_links(n: int, prob: dict[tuple[int, int], float], settings: Settings) -> list[list[int]]:
+    """Steps 3 and 4: components of confident links, split by average linkage."""
+    cfg = settings.cluster
+    comps = components(n, (p for p, v in prob.items() if v >= cfg.link_probability))
+    comp_of = {i: c for c, members in enumerate(comps) for i in members}
+    inside: dict[int, dict[tuple[int, int], float]] = defaultdict(dict)
+    for (i, j), v in prob.items():
+        if comp_of[i] == comp_of[j]:
+            inside[comp_of[i]][(i, j)] = v
+    return [g for c, members in enumerate(comps) for g in split_weak(members, inside[c], cfg.split_probability)]
+
+
+def newest_first(stories: list[Story]) -> list[Story]:
+    return sorted(stories, key=lambda s: (s.last_seen is None, -(s.last_seen.timestamp() if s.last_seen else 0), -len(s.articles), s.id))
+
+
+def cluster(analyses: Sequence[Analysis], *, settings: Settings | None = None, linker=None) -> list[Story]:
+    """Stories of a batch of analysed articles, newest first; the same set of articles always gives the same stories."""
+    settings = settings or load_settings()
+    cfg = settings.cluster
+    ans = sorted({a.id: a for a in analyses}.values(), key=lambda a: a.id)
+    if not ans:
+        return []
+    V = np.vstack([a.doc for a in ans])
+    cands = candidate_pairs(V, [a.article.published for a in ans], neighbours=cfg.neighbours,
+                            min_cosine=cfg.min_cosine, window_days=cfg.window_days)
+    prob = score_pairs(ans, sorted(cands), linker=linker)
+    return newest_first([make_story([ans[i] for i in g]) for g in groups_from_links(len(ans), prob, settings)])

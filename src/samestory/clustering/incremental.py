@@ -1,0 +1,290 @@
+"""StoryClusterer: place a stream of articles into stories as they arrive, and repair.
+
+For each new article: its nearest placed articles come from a vector index (hnswlib HNSW;
+chosen by ``benchmarks/bench_index.py``, see the README), kept within ``cluster.window_days`` of its date; the
+story linker scores the article against them; the article joins the story with the highest
+mean probability over its scored members when that reaches ``cluster.link_probability``, and
+otherwise opens a new story (new-story detection: ``Placement.new_story``).
+
+``repair`` re-clusters a region (some stories and the stories next to them, or everything)
+with the batch definition (``cluster``), so that merges and splits that arrival order hid are
+made; a full repair gives exactly the batch stories, whatever the order of arrival. Story ids
+are kept across repairs by overlap.
+
+Only ids, dates, document vectors and assignments are held in memory; full analyses are
+fetched when needed (from the store, or a dict).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..records import Analysis, Story
+from ..settings import Settings, load_settings
+from .batch import groups_from_links, score_pairs
+from .candidates import ROUND, candidate_pairs
+from .linker import link_probabilities
+from .stories import make_story, publication_order, story_id
+
+__all__ = ["StoryClusterer", "Placement", "RepairReport"]
+
+Fetch = Callable[[Sequence[str]], dict[str, Analysis]]
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where one article went: its story, whether it opened a new one, and anything to say about it."""
+
+    article: str
+    story: str
+    new_story: bool
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RepairReport:
+    """What a repair changed: stories merged away, stories split off, articles that moved."""
+
+    examined: int
+    merged: tuple[str, ...]
+    created: tuple[str, ...]
+    moved: int
+
+
+class StoryClusterer:
+    """Incremental story clustering (see the module docstring).
+
+    ``fetch(ids)`` returns analyses of placed articles (needed to verify candidates and to build
+    story records); articles given to ``partial_fit`` are kept until the next ``stories`` call.
+    """
+
+    def __init__(self, *, settings: Settings | None = None, fetch: Fetch | None = None, ndim: int = 512, linker=None) -> None:
+        import hnswlib
+
+        self.settings = settings or load_settings()
+        self._fetch_store = fetch
+        self._linker = linker
+        self._index = hnswlib.Index(space="cosine", dim=ndim)
+        self._index.init_index(max_elements=1024, ef_construction=200, M=16, allow_replace_deleted=True)
+        self._index.set_num_threads(1)  # single-threaded inserts build the same graph every run
+        self._key: dict[str, int] = {}
+        self._ids: list[str | None] = []
+        self._time: list[float] = []
+        self._hash: dict[str, str] = {}
+        self.story_of: dict[str, str] = {}
+        self.members: dict[str, set[str]] = defaultdict(set)
+        self._recent: dict[str, Analysis] = {}
+        self.dirty: set[str] = set()  # stories changed since the caller last saved them
+
+    # -- state ------------------------------------------------------------------------------
+    def load(self, rows: Iterable[tuple[str, str, str, float | None, np.ndarray]]) -> None:
+        """Restore placements: (article id, story id, content hash, timestamp or None, document vector)."""
+        ids, vecs = [], []
+        for article, story, digest, stamp, vec in rows:
+            self._remember(article, story, digest, stamp)
+            ids.append(self._key[article])
+            vecs.append(np.asarray(vec, dtype=np.float32))
+        if ids:
+            self._add(np.array(ids), np.vstack(vecs))
+
+    def _add(self, keys: np.ndarray, vectors: np.ndarray) -> None:
+        index = self._index
+        need = index.get_current_count() + len(keys)
+        if need > index.get_max_elements():
+            index.resize_index(max(need, 2 * index.get_max_elements()))
+        index.add_items(vectors.astype(np.float32), keys, replace_deleted=True)
+
+    def _remember(self, article: str, story: str, digest: str, stamp: float | None) -> None:
+        self._key[article] = len(self._ids)
+        self._ids.append(article)
+        self._time.append(math.nan if stamp is None else stamp)
+        self._hash[article] = digest
+        self.story_of[article] = story
+        self.members[story].add(article)
+
+    def _forget(self, article: str) -> None:
+        key = self._key.pop(article)
+        self._index.mark_deleted(key)
+        self._ids[key] = None
+        story = self.story_of.pop(article)
+        self.members[story].discard(article)
+        if not self.members[story]:
+            del self.members[story]
+        self.dirty.add(story)
+        del self._hash[article]
+
+    def __len__(self) -> int:
+        return len(self.story_of)
+
+    def fetch(self, ids: Sequence[str]) -> dict[str, Analysis]:
+        out = {i: self._recent[i] for i in ids if i in self._recent}
+        rest = [i for i in ids if i not in out]
+        if rest:
+            if self._fetch_store is None:
+                raise KeyError(f"no analyses for {len(rest)} placed articles (no fetch function given)")
+            out.update(self._fetch_store(rest))
+        return out
+
+    # -- placing ----------------------------------------------------------------------------
+    def _neighbours(self, vectors: np.ndarray, stamps: np.ndarray) -> list[list[tuple[str, float]]]:
+        """For each vector, placed articles within the window and above min_cosine, best first (at most ``neighbours``)."""
+        cfg = self.settings.cluster
+        out: list[list[tuple[str, float]]] = [[] for _ in range(len(vectors))]
+        if not len(self._key):
+            return out
+        count = min(len(self._key), cfg.neighbours * 4)
+        self._index.set_ef(max(64, 2 * count))
+        keys, dists = self._index.knn_query(vectors.astype(np.float32), k=count)
+        window = cfg.window_days * 86400.0
+        for r in range(len(vectors)):
+            cands = []
+            for key, dist in zip(keys[r], dists[r]):
+                key = int(key)
+                if key >= len(self._ids) or self._ids[key] is None:
+                    continue
+                sim = round(1.0 - float(dist), ROUND)
+                t = self._time[key]
+                if sim < cfg.min_cosine or (abs(t - stamps[r]) > window):  # NaN: near every date
+                    continue
+                cands.append((self._ids[key], sim))
+            cands.sort(key=lambda c: (-c[1], c[0]))
+            out[r] = cands[: cfg.neighbours]
+        return out
+
+    def partial_fit(self, analyses: Sequence[Analysis]) -> list[Placement]:
+        """Place a batch of analysed articles, in the order given; returns one Placement per article
+        that was new or changed (an unchanged article already placed is left where it is)."""
+        cfg = self.settings.cluster
+        batch: list[Analysis] = []
+        notes: dict[str, str] = {}
+        for an in {a.id: a for a in analyses}.values():
+            digest = an.article.content_hash
+            if self._hash.get(an.id) == digest:
+                continue
+            if an.id in self._hash:
+                self._forget(an.id)
+                notes[an.id] = "updated: a new text for this id, analysed and placed again"
+            batch.append(an)
+        if not batch:
+            return []
+        vecs = np.vstack([a.doc for a in batch]).astype(np.float32)
+        stamps = np.array([a.article.published.timestamp() if a.article.published else math.nan for a in batch])
+        placed_near = self._neighbours(vecs, stamps)
+        # neighbours inside the batch (earlier arrivals only), by the same rule
+        inside = candidate_pairs(vecs, [a.article.published for a in batch], neighbours=cfg.neighbours,
+                                 min_cosine=cfg.min_cosine, window_days=cfg.window_days)
+        earlier: dict[int, list[tuple[int, float]]] = defaultdict(list)
+        for (i, j), sim in inside.items():
+            earlier[j].append((i, sim))  # i < j: i arrived first
+        pairs: list[tuple[Analysis, str]] = []
+        for r, an in enumerate(batch):
+            pairs.extend((an, other) for other, _ in placed_near[r])
+            pairs.extend((an, batch[i].id) for i, _ in earlier[r])
+        local = {a.id: a for a in batch}
+        need = sorted({o for _, o in pairs if o not in local})
+        known = {**self.fetch(need), **local}
+        probs = link_probabilities([(an, known[o]) for an, o in pairs], linker=self._linker) if pairs else []
+        by_article: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        for (an, other), p in zip(pairs, probs):
+            by_article[an.id].append((other, float(p)))
+        placements = []
+        for r, an in enumerate(batch):
+            per_story: dict[str, list[float]] = defaultdict(list)
+            for other, p in by_article[an.id]:
+                if other in self.story_of:
+                    per_story[self.story_of[other]].append(p)
+            best = max(per_story.items(), key=lambda kv: (sum(kv[1]) / len(kv[1]), kv[0]), default=None)
+            note = notes.get(an.id)
+            if an.article.published is None:
+                note = (note + "; " if note else "") + "undated: placed by arrival, near stories of any date"
+            if best is not None and sum(best[1]) / len(best[1]) >= cfg.link_probability:
+                sid, new = best[0], False
+            else:
+                sid, new = story_id(an.id), True
+                while sid in self.members:  # an id reused by an earlier, since-updated founder
+                    sid = story_id(sid + an.id)
+            stamp = an.article.published.timestamp() if an.article.published else None
+            self._remember(an.id, sid, an.article.content_hash, stamp)
+            self._add(np.array([self._key[an.id]]), vecs[r : r + 1])
+            self._recent[an.id] = an
+            self.dirty.add(sid)
+            placements.append(Placement(an.id, sid, new, note))
+        return placements
+
+    # -- repair -----------------------------------------------------------------------------
+    def repair(self, stories: Iterable[str] | None = None) -> RepairReport:
+        """Re-cluster ``stories`` and their neighbouring stories (default: everything) with the batch rule."""
+        if stories is None:
+            region = set(self.story_of)
+        else:
+            region = {a for s in stories for a in self.members.get(s, ())}
+            if region:
+                ids = sorted(region)
+                vecs = np.asarray(self._index.get_items([self._key[i] for i in ids]), dtype=np.float32)
+                stamps = np.array([self._time[self._key[i]] for i in ids])
+                for near in self._neighbours(vecs, stamps):
+                    for other, _ in near:
+                        region |= self.members[self.story_of[other]]
+        if not region:
+            return RepairReport(0, (), (), 0)
+        ans = sorted(self.fetch(sorted(region)).values(), key=lambda a: a.id)
+        cfg = self.settings.cluster
+        cands = candidate_pairs(np.vstack([a.doc for a in ans]), [a.article.published for a in ans],
+                                neighbours=cfg.neighbours, min_cosine=cfg.min_cosine, window_days=cfg.window_days)
+        groups = groups_from_links(len(ans), score_pairs(ans, sorted(cands), linker=self._linker), self.settings)
+        old = {a.id: self.story_of[a.id] for a in ans}
+        before = set(old.values())
+        # keep ids by overlap: biggest overlaps first, each old id used once
+        overlaps = []
+        for g, members in enumerate(groups):
+            counts: dict[str, int] = defaultdict(int)
+            for i in members:
+                counts[old[ans[i].id]] += 1
+            overlaps.extend((-n, sid, g) for sid, n in counts.items())
+        given: dict[int, str] = {}
+        used: set[str] = set()
+        for _, sid, g in sorted(overlaps):
+            if g not in given and sid not in used:
+                given[g], _ = sid, used.add(sid)
+        moved, created = 0, []
+        for g, members in enumerate(groups):
+            arts = [ans[i] for i in members]
+            sid = given.get(g)
+            if sid is None:
+                sid = story_id(min(arts, key=publication_order).id)
+                while sid in self.members and sid not in before:
+                    sid = story_id(sid)
+                created.append(sid)
+            for a in arts:
+                if self.story_of[a.id] != sid:
+                    moved += 1
+                    self.members[self.story_of[a.id]].discard(a.id)
+                    self.story_of[a.id] = sid
+                    self.members[sid].add(a.id)
+                    self.dirty.add(sid)
+        merged = tuple(sorted(s for s in before if not self.members.get(s)))
+        for s in merged:
+            self.members.pop(s, None)
+            self.dirty.add(s)
+        return RepairReport(len(ans), merged, tuple(sorted(created)), moved)
+
+    # -- output -----------------------------------------------------------------------------
+    def story(self, sid: str) -> Story | None:
+        ids = sorted(self.members.get(sid, ()))
+        if not ids:
+            return None
+        found = self.fetch(ids)
+        return make_story([found[i] for i in ids], sid=sid)
+
+    def stories(self, ids: Iterable[str] | None = None) -> list[Story]:
+        """Story records (default: all), newest first; forgets the analyses it was holding."""
+        from .batch import newest_first
+
+        out = [s for s in (self.story(sid) for sid in sorted(self.members if ids is None else set(ids))) if s is not None]
+        self._recent.clear()
+        return newest_first(out)

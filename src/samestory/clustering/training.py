@@ -1,0 +1,98 @@
+"""Train the story linker (``scripts/train_linker.py``).
+
+Rows: the candidate pairs of ECB+ train (``demo/ecbplus.jsonl``, split "train"; label: same
+gold sub-topic, i.e. the same event) plus the SemEval train split's pairs (label: Overall <= 2),
+so that cross-lingual pairs are seen too. Thresholds are chosen by topic-grouped
+cross-validation on ECB+ train (BCubed F1 of the held-out topics); ECB+ dev is never used.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from ..records import Analysis
+from ..settings import Settings
+from .batch import groups_from_links
+from .candidates import candidate_pairs
+from .linker import LINK_FEATURES, LINKER_DIR, link_features
+
+__all__ = ["PARAMS", "ROUNDS", "bcubed", "candidate_rows", "fit_linker", "save_linker", "tune_thresholds"]
+
+PARAMS = {
+    "objective": "binary",
+    "learning_rate": 0.05,
+    "num_leaves": 15,
+    "min_data_in_leaf": 20,
+    "feature_fraction": 0.8,
+    "bagging_fraction": 0.8,
+    "bagging_freq": 1,
+    "lambda_l2": 1.0,
+    "verbose": -1,
+    "seed": 11,
+    "deterministic": True,
+    "num_threads": 2,
+}
+ROUNDS = 300
+
+
+def bcubed(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float, float]:
+    """BCubed precision, recall and F1 of a clustering (item -> cluster) against gold (item -> class)."""
+    by_pred, by_gold = defaultdict(set), defaultdict(set)
+    for item, c in pred.items():
+        by_pred[c].add(item)
+    for item, c in gold.items():
+        by_gold[c].add(item)
+    p = r = 0.0
+    for item in gold:
+        same_pred, same_gold = by_pred[pred[item]], by_gold[gold[item]]
+        both = len(same_pred & same_gold)
+        p += both / len(same_pred)
+        r += both / len(same_gold)
+    p, r = p / len(gold), r / len(gold)
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def candidate_rows(ans: Sequence[Analysis], settings: Settings, *, min_cosine: float = 0.2) -> tuple[list[tuple[int, int]], np.ndarray]:
+    """Candidate pairs of id-sorted analyses (a little wider than at run time) and their link features."""
+    cfg = settings.cluster
+    cands = candidate_pairs(np.vstack([a.doc for a in ans]), [a.article.published for a in ans],
+                            neighbours=cfg.neighbours, min_cosine=min(min_cosine, cfg.min_cosine), window_days=cfg.window_days)
+    pairs = sorted(cands)
+    return pairs, link_features([(ans[i], ans[j]) for i, j in pairs])
+
+
+def fit_linker(X: np.ndarray, y: np.ndarray):
+    import lightgbm as lgb
+
+    return lgb.train(PARAMS, lgb.Dataset(X, label=y, feature_name=LINK_FEATURES), num_boost_round=ROUNDS)
+
+
+def tune_thresholds(folds: list[tuple[list[str], dict[tuple[int, int], float], dict[str, str]]], settings: Settings) -> tuple[float, float, float]:
+    """(link, split, mean F1): the thresholds with the best mean BCubed F1 over held-out folds.
+
+    Each fold: article ids (id order), out-of-fold probabilities of its candidate pairs, gold.
+    """
+    best = (settings.cluster.link_probability, settings.cluster.split_probability, -1.0)
+    for lp in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
+        for sp in (0.2, 0.3, 0.4, 0.5, 0.6):
+            s = replace(settings, cluster=replace(settings.cluster, link_probability=lp, split_probability=sp))
+            f1s = []
+            for ids, prob, gold in folds:
+                groups = groups_from_links(len(ids), prob, s)
+                pred = {ids[i]: str(k) for k, g in enumerate(groups) for i in g}
+                f1s.append(bcubed(pred, gold)[2])
+            if np.mean(f1s) > best[2]:
+                best = (lp, sp, float(np.mean(f1s)))
+    return best
+
+
+def save_linker(booster, meta: dict, directory: Path = LINKER_DIR) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "linker.txt").write_text(booster.model_to_string())
+    (directory / "linker.json").write_text(json.dumps({**meta, "features": LINK_FEATURES}, indent=2))

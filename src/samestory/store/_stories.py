@@ -1,0 +1,119 @@
+"""The store's story tables: placements (article -> story, with the document vector the
+incremental clusterer's index is rebuilt from) and story records (JSON, with indexed columns
+for listing and filtering)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+
+import numpy as np
+
+from ..records import Analysis, Article, Story
+
+__all__ = ["StoryTables"]
+
+
+class StoryTables:
+    """Mixed into SQLiteStore (which provides ``_db``, ``transaction``, ``_article``, ``get_analyses``)."""
+
+    def placements(self) -> Iterator[tuple[str, str, str, float | None, np.ndarray]]:
+        """(article id, story id, content hash, timestamp or None, document vector) for every placed article."""
+        for row in self._db.execute("SELECT article_id, story_id, content_hash, published, vector FROM placements ORDER BY rowid"):
+            stamp = datetime.fromisoformat(row[3]).timestamp() if row[3] else None
+            yield row[0], row[1], row[2], stamp, np.frombuffer(row[4], dtype=np.float16)
+
+    def unplaced(self, *, batch: int = 500) -> Iterator[list[Article]]:
+        """Articles not placed in a story yet, or changed since (oldest first), in batches."""
+        from ._sql import ARTICLE_COLUMNS
+
+        cols = ", ".join(f"a.{c.strip()}" for c in ARTICLE_COLUMNS.split(","))
+        rows = self._db.execute(
+            f"SELECT {cols} FROM articles a LEFT JOIN placements p ON p.article_id = a.id "
+            "WHERE p.article_id IS NULL OR p.content_hash != a.content_hash "
+            "ORDER BY a.published IS NULL, a.published, a.id"
+        ).fetchall()
+        for start in range(0, len(rows), batch):
+            yield [self._article(r) for r in rows[start : start + batch]]
+
+    def analyses_by_id(self, ids: Sequence[str], models: dict[str, str] | None = None) -> dict[str, Analysis]:
+        arts = [a for a in (self.get_article(i) for i in ids) if a is not None]
+        return self.get_analyses(arts, models)
+
+    def save_clustering(self, placements: Iterable[tuple], stories: Iterable[Story], removed: Iterable[str], *, now: str) -> None:
+        """In one transaction: new placements (Placement, content hash, published, vector), story records
+        (members' placements follow them) and stories that no longer exist."""
+        from ..clustering.stories import story_to_dict
+
+        with self.transaction():
+            for pl, digest, published, vector in placements:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO placements (article_id, story_id, content_hash, published, vector, new_story, note, placed_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (pl.article, pl.story, digest, published.isoformat() if published else None,
+                     np.asarray(vector, dtype=np.float16).tobytes(), int(pl.new_story), pl.note, now),
+                )
+            for sid in removed:
+                self._db.execute("DELETE FROM stories WHERE id=?", (sid,))
+            for s in stories:
+                d = story_to_dict(s)
+                self._db.execute(
+                    "INSERT OR REPLACE INTO stories (id, title, size, first_seen, last_seen, sources, entities, data, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (s.id, s.title, len(s.articles), d["first_seen"], d["last_seen"], json.dumps(d["sources"], ensure_ascii=False),
+                     json.dumps(d["entities"], ensure_ascii=False), json.dumps(d, ensure_ascii=False), now),
+                )
+                self._db.executemany("UPDATE placements SET story_id=? WHERE article_id=?", [(s.id, a) for a in s.articles])
+
+    def get_story(self, story: str) -> Story | None:
+        from ..clustering.stories import story_from_dict
+
+        row = self._db.execute("SELECT data FROM stories WHERE id=?", (story,)).fetchone()
+        return None if row is None else story_from_dict(json.loads(row[0]))
+
+    def story_of(self, article: str) -> tuple[str, bool, str | None] | None:
+        """(story id, opened a new story, note) of a placed article."""
+        row = self._db.execute("SELECT story_id, new_story, note FROM placements WHERE article_id=?", (article,)).fetchone()
+        return None if row is None else (row[0], bool(row[1]), row[2])
+
+    def list_stories(
+        self,
+        *,
+        limit: int = 20,
+        offset: int = 0,
+        text: str | None = None,
+        entity: str | None = None,
+        source: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> tuple[int, list[Story]]:
+        """(how many match, one page of them), newest first (undated last), biggest first on a tie."""
+        from ..clustering.stories import story_from_dict
+
+        where, args = [], []
+        if text:
+            where.append("(title LIKE ? OR data LIKE ?)")
+            args += [f"%{text}%", f"%{text}%"]
+        if entity:
+            where.append("entities LIKE ?")
+            args.append(f"%{entity}%")
+        if source:
+            where.append("sources LIKE ?")
+            args.append(f"%{json.dumps(source, ensure_ascii=False)}%")
+        if since:
+            where.append("last_seen >= ?")
+            args.append(since.isoformat())
+        if until:
+            where.append("first_seen <= ?")
+            args.append(until.isoformat())
+        cond = f"WHERE {' AND '.join(where)}" if where else ""
+        total = int(self._db.execute(f"SELECT COUNT(*) FROM stories {cond}", args).fetchone()[0])
+        rows = self._db.execute(
+            f"SELECT data FROM stories {cond} ORDER BY last_seen IS NULL, last_seen DESC, size DESC, id LIMIT ? OFFSET ?",
+            [*args, limit, offset],
+        )
+        return total, [story_from_dict(json.loads(r[0])) for r in rows]
+
+    def count_stories(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM stories").fetchone()[0])
