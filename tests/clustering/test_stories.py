@@ -1,0 +1,194 @@
+"""Incremental clustering, repair, copies, coverage and stories in the store."""
+
+import json
+import random
+from datetime import timedelta
+from dataclasses import replace
+
+import pytest
+
+from samestory import (
+    StoryClusterer,
+    analyse_all,
+    article_from_dict,
+    clean_one,
+    cluster,
+    copy_groups,
+    coverage,
+    open_store,
+    story_from_dict,
+    story_to_dict,
+    update_stories,
+)
+from samestory.cli import main
+from tests._data import demo_docs
+
+
+def _docs(*topics):
+    return sorted((d for d in demo_docs().values() if d["meta"]["topic"] in topics), key=lambda d: d["id"])
+
+
+@pytest.fixture(scope="module")
+def topic_analyses():
+    docs = _docs(1, 8)
+    return list(analyse_all([clean_one(article_from_dict(d)) for d in docs])), {d["id"]: d["meta"]["subtopic"] for d in docs}
+
+
+def _grouping(stories):
+    return sorted(tuple(sorted(s.articles)) for s in stories)
+
+
+def _by_article(clusterer):
+    return {a: clusterer.story_of[a] for a in clusterer.story_of}
+
+
+def test_incremental_places_every_article_and_detects_new_stories(topic_analyses):
+    analyses, gold = topic_analyses
+    c = StoryClusterer()
+    placements = c.partial_fit(analyses[:20]) + c.partial_fit(analyses[20:])
+    assert sorted(p.article for p in placements) == sorted(gold)
+    assert placements[0].new_story
+    new = [p for p in placements if p.new_story]
+    assert 2 <= len(new) < len(placements) / 2  # most articles join a story, a few open one
+    # articles of different topics never share a story
+    for members in c.members.values():
+        assert len({gold[a].split("_")[0] for a in members}) == 1
+
+
+def test_full_repair_gives_the_batch_stories_whatever_the_order(topic_analyses):
+    analyses, _ = topic_analyses
+    batch = _grouping(cluster(analyses))
+    for seed in (1, 2):
+        shuffled = analyses[:]
+        random.Random(seed).shuffle(shuffled)
+        c = StoryClusterer()
+        for start in range(0, len(shuffled), 7):
+            c.partial_fit(shuffled[start : start + 7])
+        c.repair()
+        assert _grouping(c.stories()) == batch
+
+
+def test_repair_keeps_ids_of_stories_it_leaves_alone(topic_analyses):
+    analyses, _ = topic_analyses
+    c = StoryClusterer()
+    c.partial_fit(analyses)
+    c.repair()
+    before = _by_article(c)
+    report = c.repair()
+    assert report.moved == 0 and not report.merged and not report.created
+    assert _by_article(c) == before
+
+
+def test_unchanged_article_is_not_placed_again_and_an_update_is(topic_analyses):
+    analyses, _ = topic_analyses
+    c = StoryClusterer()
+    c.partial_fit(analyses[:10])
+    assert c.partial_fit(analyses[:10]) == []
+    changed = replace(analyses[3].article, text=analyses[30].article.text, title=analyses[30].article.title)
+    (p,) = c.partial_fit(analyse_all([changed]))
+    assert p.article == analyses[3].id and "updated" in p.note
+    assert len(c) == 10
+
+
+def test_undated_article_is_placed_and_said_so(topic_analyses):
+    analyses, _ = topic_analyses
+    undated = replace(analyses[0].article, id="undated-copy", published=None)
+    c = StoryClusterer()
+    c.partial_fit(analyses[:5])
+    (p,) = c.partial_fit(analyse_all([undated]))
+    assert "undated" in p.note and not p.new_story  # its text is in the index already: it joins that story
+
+
+def test_copies_found_and_original_is_earliest(topic_analyses):
+    analyses, _ = topic_analyses
+    dated = [a for a in analyses if a.article.published][0]
+    later = replace(dated.article, id="syndicated", source="elsewhere.example",
+                    published=dated.article.published + timedelta(days=1),
+                    text=dated.article.text + "\n\nThis story was first published by a partner site.")
+    (copy,) = analyse_all([later])
+    groups = copy_groups([copy, dated, *analyses[-3:]])
+    assert groups == [[dated.id, "syndicated"]]
+    (story,) = cluster([copy, dated])
+    assert story.copies == ((dated.id, "syndicated"),)
+    assert [t.copy_of for t in story.timeline] == [None, dated.id]
+    # the same text a year later is another story: time matters
+    far = replace(later, published=dated.article.published + timedelta(days=365))
+    assert len(cluster([*analyse_all([far]), dated])) == 2
+
+
+def test_story_record_round_trips_and_says_what_it_is_about(topic_analyses):
+    analyses, _ = topic_analyses
+    story = max(cluster(analyses), key=lambda s: len(s.articles))
+    assert story_from_dict(json.loads(json.dumps(story_to_dict(story)))) == story
+    assert story.entities and story.title
+    assert [t.id for t in story.timeline] == list(story.articles)
+
+
+def test_coverage_lists_what_only_one_source_reports(topic_analyses):
+    analyses, _ = topic_analyses
+    a, b = analyses[0], analyses[1]
+    extra = replace(a.article, id="extra", source="other.example",
+                    text=a.article.text + "\n\nMeanwhile, the zoo announced that its penguins had learned to paint landscapes.")
+    (an,) = analyse_all([extra])
+    cov = {c.source: c for c in coverage([replace(a, article=replace(a.article, source="one.example")), an])}
+    assert any("penguins" in s for s in cov["other.example"].only_here)
+    assert not any("penguins" in s for s in cov["one.example"].only_here)
+    assert coverage([b]) == []
+
+
+def _write(path, docs):
+    path.write_text("".join(json.dumps(d) + "\n" for d in docs))
+    return str(path)
+
+
+def test_stories_persist_and_continue_across_ingests(tmp_path):
+    docs = _docs(1)
+    db = str(tmp_path / "s.db")
+    first, second = _write(tmp_path / "a.jsonl", docs[::2]), _write(tmp_path / "b.jsonl", docs[1::2])
+    assert main(["-q", "ingest", first, "--db", db]) == 0
+    with open_store(db) as store:
+        before = {a: store.story_of(a)[0] for a in (d["id"] for d in docs[::2])}
+        n_before = store.count_stories()
+    assert main(["-q", "ingest", second, "--db", db]) == 0
+    assert main(["-q", "ingest", second, "--db", db]) == 0  # again: nothing changes
+    with open_store(db) as store:
+        after = {d["id"]: store.story_of(d["id"])[0] for d in docs}
+        _, stories = store.list_stories(limit=100)
+        assert update_stories(store).placed == 0
+    # earlier articles mostly keep their stories (a repair may merge); every article is placed once
+    kept = sum(after[a] == s for a, s in before.items())
+    assert kept >= 0.8 * len(before)
+    assert sorted(a for s in stories for a in s.articles) == sorted(d["id"] for d in docs)
+    assert len(stories) <= n_before + 3
+
+
+def test_stories_and_story_commands(tmp_path, capsys):
+    db = str(tmp_path / "s.db")
+    assert main(["-q", "ingest", _write(tmp_path / "a.jsonl", _docs(8)), "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["stories", "--db", db, "--json"]) == 0
+    lines = [json.loads(l) for l in capsys.readouterr().out.splitlines()]
+    assert lines and all(set(l) >= {"story", "title", "articles", "copies", "first_seen", "last_seen", "sources"} for l in lines)
+    dates = [l["last_seen"] for l in lines if l["last_seen"]]
+    assert dates == sorted(dates, reverse=True)
+    assert main(["story", lines[0]["story"], "--db", db, "--json"]) == 0
+    one = json.loads(capsys.readouterr().out)
+    assert one["story"] == lines[0]["story"] and "coverage" in one
+    assert main(["story", lines[0]["story"], "--db", db]) == 0
+    assert "timeline" in capsys.readouterr().out
+    assert main(["story", "no-such-story", "--db", db]) == 2
+    assert "no story" in capsys.readouterr().err
+    assert main(["stories", "--db", db, "--since", "yesterday-ish"]) == 2
+    assert main(["stories", "--db", db, "--search", "zzzznothing", "--json"]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_repair_command(tmp_path, capsys):
+    db = str(tmp_path / "s.db")
+    assert main(["-q", "ingest", _write(tmp_path / "a.jsonl", _docs(1)), "--db", db, "--no-stories"]) == 0
+    with open_store(db) as store:
+        assert store.count_stories() == 0
+    assert main(["repair", "--db", db]) == 0
+    assert "repair" in capsys.readouterr().err
+    with open_store(db) as store:
+        assert store.count_stories() > 0
