@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO_DB ?= demo/demo.db
 
-.PHONY: demo test install bench clean-venv
+.PHONY: demo test install bench clean-venv system-packages
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,9 +22,13 @@ demo: $(STAMP)
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/samestory ingest demo/ecbplus.jsonl --db $(DEMO_DB)
 	$(BIN)/samestory summary --db $(DEMO_DB)
-	$(BIN)/samestory cluster demo/ecbplus.jsonl --out demo/stories.jsonl
+	$(BIN)/samestory stories --db $(DEMO_DB) --limit 10
+	@echo "browse them: $(BIN)/samestory serve --db $(DEMO_DB)  (then open http://127.0.0.1:8000/)"
 
-test: $(STAMP)
+system-packages:
+	@scripts/ensure_system_packages.sh
+
+test: $(STAMP) system-packages
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

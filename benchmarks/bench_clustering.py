@@ -1,11 +1,16 @@
-"""Story clustering on ECB+ (gold = sub-topic, i.e. the event): BCubed P/R/F1 and cluster counts.
+"""Story clustering on ECB+ dev (gold = sub-topic, i.e. the event) and a cross-lingual check.
 
-samestory's batch clustering (thresholds tuned on the train split only; the number of
-stories is not given) side by side with TF-IDF + agglomerative clustering (distance
-threshold tuned on train) and embedding + KMeans given the true number of stories, in the
-same script; then order sensitivity (shuffled input, BCubed agreement with the first run).
+- samestory batch clustering (linker and thresholds from ECB+ train only, by
+  scripts/train_linker.py; the number of stories is not given), side by side with TF-IDF +
+  agglomerative (distance threshold tuned on train) and embedding + KMeans given the true k;
+- the incremental clusterer on the dev stream (date order, batches of 50), without repair and
+  after a full repair;
+- order sensitivity: BCubed agreement between runs on shuffled input and the first run;
+- cross-lingual check on the SemEval dev split (pairs by pair id, never seen by the linker):
+  all articles of the pairs clustered together; pairs with Overall <= 1.5 should share a story,
+  pairs with Overall >= 3.5 should not: pairwise precision / recall.
 
-    .venv/bin/python benchmarks/bench_clustering.py [--no-tune]
+    .venv/bin/python benchmarks/bench_clustering.py [--topics N] [--semeval-pairs N]
 """
 
 from __future__ import annotations
@@ -15,100 +20,125 @@ import json
 import random
 import sys
 import time
-from collections import defaultdict
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import DATA, REPO, need, save, table  # noqa: E402
+from _common import DATA, REPO, RESULTS, need, save, table  # noqa: E402
 
-from samestory import analyse_all, article_from_dict, clean, load_settings  # noqa: E402
-from samestory.clustering import cluster  # noqa: E402
-
-
-def bcubed(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float, float]:
-    by_pred, by_gold = defaultdict(set), defaultdict(set)
-    for item, c in pred.items():
-        by_pred[c].add(item)
-    for item, c in gold.items():
-        by_gold[c].add(item)
-    p = r = 0.0
-    for item in gold:
-        same_pred, same_gold = by_pred[pred[item]], by_gold[gold[item]]
-        both = len(same_pred & same_gold)
-        p += both / len(same_pred)
-        r += both / len(same_gold)
-    p, r = p / len(gold), r / len(gold)
-    return p, r, 2 * p * r / (p + r)
+from samestory import StoryClusterer, article_from_dict, clean_one, cluster, load_settings  # noqa: E402
+from samestory.analysis import analyse_cached  # noqa: E402
+from samestory.clustering.training import bcubed  # noqa: E402
+from samestory.store import SQLiteStore  # noqa: E402
 
 
-def load(split: str, topics: int | None = None) -> tuple[list, dict[str, str]]:
-    need(DATA / "ecbplus")
-    docs = [json.loads(l) for l in (REPO / "demo" / "ecbplus.jsonl").open()]
+def load(split: str, store, topics: int | None = None):
+    docs = [json.loads(l) for l in (REPO / "demo" / "ecbplus.jsonl").open(encoding="utf-8")]
     docs = [d for d in docs if d["meta"]["split"] == split]
     if topics:
         keep = sorted({d["meta"]["topic"] for d in docs})[:topics]
         docs = [d for d in docs if d["meta"]["topic"] in keep]
-    arts = [clean(article_from_dict(d))[0] for d in docs]
-    return list(analyse_all(arts)), {d["id"]: d["meta"]["subtopic"] for d in docs}
+    arts = [clean_one(article_from_dict(d)) for d in docs]
+    return analyse_cached(arts, store), {d["id"]: d["meta"]["subtopic"] for d in docs}
 
 
 def assign(stories) -> dict[str, str]:
     return {a: s.id for s in stories for a in s.articles}
 
 
+def incremental(ans, batch: int = 50, repair: bool = False) -> dict[str, str]:
+    c = StoryClusterer()
+    for start in range(0, len(ans), batch):
+        c.partial_fit(ans[start : start + batch])
+    if repair:
+        c.repair()
+    return dict(c.story_of)
+
+
+def by_date(ans):
+    return sorted(ans, key=lambda a: (a.article.published is None, a.article.published.timestamp() if a.article.published else 0, a.id))
+
+
+def cross_lingual(store, limit: int | None) -> list[list]:
+    from samestory.scoring.training import DEFAULT_DATA, is_dev, load_semeval_pairs
+
+    path = DATA / "semeval2022_task8" / "derived" / DEFAULT_DATA.name
+    if not path.exists():
+        return []
+    pairs = [p for p in load_semeval_pairs(path) if is_dev(p.pair_id) and (p.gold["overall"] <= 1.5 or p.gold["overall"] >= 3.5)]
+    pairs = pairs[:limit] if limit else pairs
+    arts = {a.id: a for p in pairs for a in (p.a, p.b)}
+    ans = analyse_cached(list(arts.values()), store)
+    story = assign(cluster(ans))
+    rows = []
+    for name, keep in (("cross-lingual", lambda p: p.lang_a != p.lang_b), ("same language", lambda p: p.lang_a == p.lang_b), ("all", lambda p: True)):
+        sel = [p for p in pairs if keep(p)]
+        tp = sum(story[p.a.id] == story[p.b.id] for p in sel if p.gold["overall"] <= 1.5)
+        fn = sum(story[p.a.id] != story[p.b.id] for p in sel if p.gold["overall"] <= 1.5)
+        fp = sum(story[p.a.id] == story[p.b.id] for p in sel if p.gold["overall"] >= 3.5)
+        prec = tp / (tp + fp) if tp + fp else float("nan")
+        rec = tp / (tp + fn) if tp + fn else float("nan")
+        rows.append([name, len(sel), tp + fn, prec, rec])
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--no-tune", action="store_true")
     ap.add_argument("--topics", type=int, help="only the first N topics of each split (smoke runs)")
+    ap.add_argument("--semeval-pairs", type=int, help="only the first N SemEval dev pairs (smoke runs)")
+    ap.add_argument("--cache", default=str(RESULTS / "train-cache.db"), help="analysis cache (shared with scripts/train_linker.py)")
     args = ap.parse_args()
-    base = load_settings()
-    train, gold_train = load("train", args.topics)
-    dev, gold_dev = load("dev", args.topics)
-    best = base.cluster
-    if not args.no_tune:
-        grid = []
-        for lp in (0.3, 0.5, 0.7):
-            for sp in (0.3, 0.4, 0.5, 0.6):
-                cfg = replace(base.cluster, link_probability=lp, min_cosine=0.2, split_probability=sp)
-                f = bcubed(assign(cluster(train, settings=replace(base, cluster=cfg))), gold_train)[2]
-                grid.append((f, cfg))
-        best = max(grid, key=lambda g: g[0])[1]
-        print(f"tuned on train: link_probability={best.link_probability}, split_probability={best.split_probability} "
-              f"(train BCubed F1 {max(g[0] for g in grid):.3f})")
-    settings = replace(base, cluster=best)
-    t0 = time.perf_counter()
-    stories = cluster(dev, settings=settings)
-    secs = time.perf_counter() - t0
-    rows = [["samestory (scorer-verified links, k unknown)", *bcubed(assign(stories), gold_dev), len(stories)]]
-    # baselines
-    from sklearn.cluster import AgglomerativeClustering, KMeans
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    need(DATA / "ecbplus")
+    settings = load_settings()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    with SQLiteStore(args.cache) as store:
+        train, gold_train = load("train", store, args.topics)
+        dev, gold_dev = load("dev", store, args.topics)
+        t0 = time.perf_counter()
+        stories = cluster(dev, settings=settings)
+        secs = time.perf_counter() - t0
+        rows = [["samestory batch (linker-verified links, k unknown)", *bcubed(assign(stories), gold_dev), len(stories)]]
+        stream = by_date(dev)
+        t0 = time.perf_counter()
+        inc = incremental(stream)
+        inc_secs = time.perf_counter() - t0
+        rows.append(["samestory incremental (date order, batches of 50)", *bcubed(inc, gold_dev), len(set(inc.values()))])
+        rep = incremental(stream, repair=True)
+        rows.append(["samestory incremental + full repair", *bcubed(rep, gold_dev), len(set(rep.values()))])
+        from sklearn.cluster import AgglomerativeClustering, KMeans
+        from sklearn.feature_extraction.text import TfidfVectorizer
 
-    def tfidf_agglo(ans, threshold):
-        X = TfidfVectorizer(sublinear_tf=True, min_df=1, stop_words="english").fit_transform([a.article.text for a in ans]).toarray()
-        labels = AgglomerativeClustering(n_clusters=None, distance_threshold=threshold, metric="cosine", linkage="average").fit_predict(X)
-        return {a.id: str(l) for a, l in zip(ans, labels)}
+        def tfidf_agglo(ans, threshold):
+            X = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform([a.article.text for a in ans]).toarray()
+            labels = AgglomerativeClustering(n_clusters=None, distance_threshold=threshold, metric="cosine", linkage="average").fit_predict(X)
+            return {a.id: str(l) for a, l in zip(ans, labels)}
 
-    th = max((0.6, 0.7, 0.8, 0.9, 0.95), key=lambda t: bcubed(tfidf_agglo(train, t), gold_train)[2]) if len(train) > 2 else 0.8
-    pred = tfidf_agglo(dev, th)
-    rows.append([f"TF-IDF + agglomerative (threshold {th}, tuned on train)", *bcubed(pred, gold_dev), len(set(pred.values()))])
-    k = len(set(gold_dev.values()))
-    labels = KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(np.vstack([a.doc for a in dev]))
-    rows.append([f"embedding + KMeans (true k = {k})", *bcubed({a.id: str(l) for a, l in zip(dev, labels)}, gold_dev), k])
-    table(f"ECB+ dev: {len(dev)} articles, {k} gold stories; BCubed", ["method", "precision", "recall", "F1", "clusters"], rows)
-    # order sensitivity
-    shuffled = dev[:]
-    random.Random(5).shuffle(shuffled)
-    agree = bcubed(assign(cluster(shuffled, settings=settings)), assign(stories))[2]
-    print(f"order sensitivity: BCubed F1 between the run on shuffled input and the first run: {agree:.3f}")
-    print(f"clustering time (scoring included, analyses given): {secs:.1f} s for {len(dev)} articles")
-    save("clustering" if not args.topics else "clustering-smoke", {"dev": {r[0]: {"precision": r[1], "recall": r[2], "f1": r[3], "clusters": r[4]} for r in rows},
-                        "settings": {"link_probability": best.link_probability, "split_probability": best.split_probability,
-                                     "min_cosine": best.min_cosine},
-                        "order_agreement_f1": agree})
+        th = max((0.6, 0.7, 0.8, 0.9, 0.95), key=lambda t: bcubed(tfidf_agglo(train, t), gold_train)[2]) if len(train) > 2 else 0.8
+        pred = tfidf_agglo(dev, th)
+        rows.append([f"TF-IDF + agglomerative (threshold {th}, tuned on train)", *bcubed(pred, gold_dev), len(set(pred.values()))])
+        k = len(set(gold_dev.values()))
+        labels = KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(np.vstack([a.doc for a in dev]))
+        rows.append([f"embedding + KMeans (true k = {k})", *bcubed({a.id: str(l) for a, l in zip(dev, labels)}, gold_dev), k])
+        table(f"ECB+ dev: {len(dev)} articles, {k} gold stories; BCubed", ["method", "precision", "recall", "F1", "stories"], rows)
+        order = []
+        first_inc = inc
+        for seed in (1, 2, 3):
+            shuffled = dev[:]
+            random.Random(seed).shuffle(shuffled)
+            order.append([seed, bcubed(assign(cluster(shuffled, settings=settings)), assign(stories))[2],
+                          bcubed(incremental(shuffled), first_inc)[2], bcubed(incremental(shuffled, repair=True), rep)[2]])
+        table("order sensitivity: BCubed F1 of a run on shuffled input against the run above",
+              ["shuffle seed", "batch", "incremental", "incremental + repair"], order)
+        xl = cross_lingual(store, args.semeval_pairs)
+        if xl:
+            table("cross-lingual check, SemEval dev pairs (Overall <= 1.5 should share a story, >= 3.5 should not)",
+                  ["pairs", "labelled", "same-story pairs", "pairwise precision", "pairwise recall"], xl)
+    print(f"\nbatch clustering {secs:.1f} s, incremental {inc_secs:.1f} s for {len(dev)} articles (analyses given)")
+    save("clustering" if not args.topics else "clustering-smoke", {
+        "dev": {r[0]: {"precision": r[1], "recall": r[2], "f1": r[3], "stories": r[4]} for r in rows},
+        "order": order, "cross_lingual": xl,
+        "settings": {"link_probability": settings.cluster.link_probability, "split_probability": settings.cluster.split_probability}})
 
 
 if __name__ == "__main__":

@@ -19,7 +19,10 @@ BENCH = Path(__file__).parent.parent / "benchmarks"
         ("bench_truncation.py", ["--limit", "10"]),
         ("bench_scoring.py", ["--speed-only", "--pairs", "20"]),
         ("bench_entity_matching.py", ["--pairs", "4"]),
-        ("bench_clustering.py", ["--topics", "1", "--no-tune"]),
+        ("bench_clustering.py", ["--topics", "1", "--semeval-pairs", "6"]),
+        ("bench_index.py", ["--n", "2000"]),
+        ("bench_scale.py", ["--sizes", "60", "--fast"]),
+        ("bench_server.py", ["--docs", "40", "--seconds", "5", "--readers", "4", "--writers", "1"]),
     ],
 )
 def test_benchmark_smoke(script, args, tmp_path):

@@ -89,11 +89,15 @@ def update_stories(
     settings: Settings | None = None,
     progress: Callable[[int], None] | None = None,
     repair: bool = True,
+    clusterer: StoryClusterer | None = None,
 ) -> StoryUpdate:
     """Place every stored article that is not in a story yet (or changed since), then repair the
-    stories it touched; each batch is saved in one transaction, so an interrupted run resumes."""
+    stories it touched; each batch is saved in one transaction, so an interrupted run resumes.
+
+    ``clusterer``: one already holding this store's placements (a long-running server keeps one);
+    default: built from the store."""
     settings = settings or load_settings()
-    clusterer = story_clusterer(store, settings)
+    clusterer = clusterer or story_clusterer(store, settings)
     placed = new = updated = undated = 0
     touched: set[str] = set()
     for batch in store.unplaced(batch=settings.ingest.batch_size):

@@ -250,19 +250,22 @@ class StoryClusterer:
         used: set[str] = set()
         for _, sid, g in sorted(overlaps):
             if g not in given and sid not in used:
-                given[g], _ = sid, used.add(sid)
+                given[g] = sid
+                used.add(sid)
         moved, created = 0, []
         for g, members in enumerate(groups):
             arts = [ans[i] for i in members]
             sid = given.get(g)
             if sid is None:
                 sid = story_id(min(arts, key=publication_order).id)
-                while sid in self.members and sid not in before:
+                while sid in self.members or sid in used:  # e.g. the old id of a story this group left
                     sid = story_id(sid)
+                used.add(sid)
                 created.append(sid)
             for a in arts:
                 if self.story_of[a.id] != sid:
                     moved += 1
+                    self.dirty.add(self.story_of[a.id])
                     self.members[self.story_of[a.id]].discard(a.id)
                     self.story_of[a.id] = sid
                     self.members[sid].add(a.id)

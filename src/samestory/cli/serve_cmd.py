@@ -1,0 +1,51 @@
+"""samestory serve: the HTTP API and web page over the store."""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import sys
+
+from ..errors import ConfigError
+from ._common import add_db_option, settings_from
+
+HELP = "serve the HTTP API (/docs) and the web page over the store"
+TOKEN_ENV = "SAMESTORY_TOKEN"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("serve", help=HELP, description=HELP)
+    add_db_option(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--token", help=f"bearer token that writes need (default: ${TOKEN_ENV}); required off loopback")
+    p.set_defaults(run=run)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    token = args.token or os.environ.get(TOKEN_ENV) or None
+    if not is_loopback(args.host) and not token:
+        raise ConfigError(f"refusing to serve on {args.host} without a token: pass --token or set {TOKEN_ENV}", code="SS210")
+    if not 0 < args.port < 65536:
+        raise ConfigError(f"--port must be 1..65535, got {args.port}", code="SS211")
+    import uvicorn
+
+    from ..web import create_app
+
+    app = create_app(settings.store.path, settings=settings, token=token)
+    if not args.quiet:
+        print(f"samestory: serving {settings.store.path} on http://{args.host}:{args.port}/ (API docs at /docs)"
+              + ("; writes need the token" if token else "; writes open (loopback, no token)"), file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning" if args.quiet else "info")
+    return 0

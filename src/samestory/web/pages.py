@@ -1,0 +1,121 @@
+"""The web page: story list with search, story page, compare page, a form to add articles."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+
+from ..errors import SamestoryError
+from .app import token_ok
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+PAGE = 20
+
+
+def _highlight(text: str, names: list[str]) -> Markup:
+    """The text, HTML-escaped, with each name wrapped in <mark>."""
+    out = str(escape(text))
+    for name in sorted({n for n in names if n}, key=len, reverse=True):
+        safe = str(escape(name))
+        out = out.replace(safe, f"<mark>{safe}</mark>")
+    return Markup(out)
+
+
+templates.env.filters["highlight"] = _highlight
+
+
+def _page(request: Request, name: str, **ctx) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, ctx)
+
+
+@router.get("/", response_class=HTMLResponse)
+def stories_page(request: Request, q: str | None = None, page: int = 1) -> HTMLResponse:
+    page = max(1, page)
+    data = request.app.state.service.stories(page=page, size=PAGE, q=q or None)
+    return _page(request, "stories.html", q=q or "", data=data, pages=max(1, -(-data["total"] // PAGE)))
+
+
+@router.get("/story/{story_id}", response_class=HTMLResponse)
+def story_page(request: Request, story_id: str) -> HTMLResponse:
+    story = request.app.state.service.story(story_id)
+    if story is None:
+        return templates.TemplateResponse(request, "message.html", {"title": "No such story",
+                                          "message": f"There is no story '{story_id}'."}, status_code=404)
+    by_source: dict[str, list[dict]] = {}
+    for t in story["timeline"]:
+        by_source.setdefault(t["source"] or "(no source)", []).append(t)
+    return _page(request, "story.html", story=story, by_source=by_source)
+
+
+def _compare_input(value: str) -> dict | str:
+    value = value.strip()
+    if value.startswith("{"):
+        return json.loads(value)
+    if "\n" not in value and len(value) < 200 and " " not in value:
+        return value  # an article id
+    return {"text": value}
+
+
+@router.get("/compare", response_class=HTMLResponse)
+def compare_form(request: Request, a: str = "", b: str = "") -> HTMLResponse:
+    return _compare(request, a, b) if a and b else _page(request, "compare.html", a=a, b=b, result=None, error=None)
+
+
+@router.post("/compare/result", response_class=HTMLResponse)
+def compare_submit(request: Request, a: str = Form(...), b: str = Form(...)) -> HTMLResponse:
+    return _compare(request, a, b)
+
+
+def _compare(request: Request, a: str, b: str) -> HTMLResponse:
+    service = request.app.state.service
+    try:
+        result = service.compare(_compare_input(a), _compare_input(b))
+    except (SamestoryError, ValueError) as exc:
+        return _page(request, "compare.html", a=a, b=b, result=None, error=str(exc))
+    ex = result["explanation"]
+    names_a = [m[0] for m in ex["matched_entities"]]
+    names_b = [m[1] for m in ex["matched_entities"]]
+    return _page(request, "compare.html", a=a, b=b, result=result, ex=ex, names_a=names_a, names_b=names_b, error=None)
+
+
+@router.get("/add", response_class=HTMLResponse)
+def add_form(request: Request) -> HTMLResponse:
+    return _page(request, "add.html", added=None, error=None, need_token=bool(request.app.state.token))
+
+
+@router.post("/add", response_class=HTMLResponse)
+async def add_submit(request: Request, text: str = Form(""), token: str = Form(""), upload: UploadFile | None = File(None)) -> HTMLResponse:
+    need = bool(request.app.state.token)
+    if need and token != request.app.state.token and not token_ok(request):
+        return _page(request, "add.html", added=None, error="wrong or missing token", need_token=need)
+    raw = (await upload.read()).decode("utf-8", "replace") if upload is not None and upload.filename else text
+    try:
+        items = _items(raw)
+        from starlette.concurrency import run_in_threadpool
+
+        added = await run_in_threadpool(request.app.state.service.add, items)
+    except (SamestoryError, ValueError) as exc:
+        return _page(request, "add.html", added=None, error=str(exc), need_token=need)
+    return _page(request, "add.html", added=added, error=None, need_token=need)
+
+
+def _items(raw: str) -> list[dict]:
+    """Pasted or uploaded input: a JSON article or list, JSON lines, or plain text (one article)."""
+    raw = raw.strip()
+    if not raw:
+        raise ValueError("nothing to add: paste an article or choose a file")
+    if raw.startswith("["):
+        return json.loads(raw)
+    if raw.startswith("{"):
+        lines = [l for l in raw.splitlines() if l.strip()]
+        try:
+            return [json.loads(raw)]
+        except ValueError:
+            return [json.loads(l) for l in lines]
+    return [{"text": raw}]

@@ -1,0 +1,138 @@
+"""The HTTP API: reads, writes with a token, validation, limits, errors without stack traces."""
+
+import threading
+
+from samestory.cli import main
+from tests._data import demo_docs
+from tests.web.conftest import TOKEN
+
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+def _doc(topic: int) -> dict:
+    return next(d for d in demo_docs().values() if d["meta"]["topic"] == topic)
+
+
+def test_health_and_openapi(client):
+    h = client.get("/health").json()
+    assert h["status"] == "ok" and h["articles"] > 0 and h["stories"] > 0
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/articles", "/articles/{article_id}", "/stories", "/stories/{story_id}", "/compare", "/health"} <= set(paths)
+
+
+def test_stories_paged_newest_first_and_filtered(client):
+    first = client.get("/stories", params={"size": 3}).json()
+    assert first["total"] >= 3 and len(first["stories"]) == 3
+    second = client.get("/stories", params={"size": 3, "page": 2}).json()
+    assert not {s["story"] for s in first["stories"]} & {s["story"] for s in second["stories"]}
+    seen = [s["last_seen"] for s in first["stories"] + second["stories"] if s["last_seen"]]
+    assert seen == sorted(seen, reverse=True)
+    lohan = client.get("/stories", params={"q": "Lohan"}).json()
+    assert lohan["total"] >= 1 and all("Lohan" in str(s) for s in lohan["stories"])
+    assert client.get("/stories", params={"q": "zzzz-nothing"}).json()["total"] == 0
+    assert client.get("/stories", params={"size": 0}).status_code == 422
+    assert client.get("/stories", params={"since": "not a date"}).status_code == 422
+
+
+def test_story_and_article(client):
+    story = client.get("/stories").json()["stories"][0]
+    full = client.get(f"/stories/{story['story']}").json()
+    assert full["articles"] == story["articles"] and "coverage" in full and full["timeline"]
+    art = client.get(f"/articles/{story['articles'][0]}").json()
+    assert art["story"] == story["story"] and art["text"]
+    assert client.get("/stories/no-such").status_code == 404
+    r = client.get("/articles/no-such")
+    assert r.status_code == 404 and r.json()["error"] == "SS404"
+
+
+def test_posting_needs_the_token(client):
+    doc = {"id": "p1", "text": _doc(1)["text"]}
+    assert client.post("/articles", json=doc).status_code == 401
+    assert client.post("/articles", json=doc, headers={"Authorization": "Bearer wrong"}).status_code == 401
+    r = client.post("/articles", json=doc, headers=AUTH)
+    assert r.status_code == 201
+    (placed,) = r.json()["articles"]
+    assert placed["id"] == "p1" and placed["story"]
+    # the same text as a stored topic-1 article joins that article's story
+    assert client.get("/articles/p1").json()["story"] == placed["story"]
+    again = client.post("/articles", json=[doc], headers=AUTH).json()["articles"]
+    assert again[0]["story"] == placed["story"]  # re-posting changes nothing
+
+
+def test_batch_post_forms(client):
+    a, b = _doc(1), _doc(8)
+    r = client.post("/articles", json={"articles": [{"id": "b1", "text": a["text"]}, {"id": "b2", "text": b["text"]}]}, headers=AUTH)
+    stories = {x["id"]: x["story"] for x in r.json()["articles"]}
+    assert set(stories) == {"b1", "b2"} and stories["b1"] != stories["b2"]
+
+
+def test_bad_requests_get_clear_json_errors(client):
+    r = client.post("/articles", content=b"{not json", headers={**AUTH, "content-type": "application/json"})
+    assert r.status_code == 422 and "not valid JSON" in r.json()["message"]
+    r = client.post("/articles", json={"title": "no text"}, headers=AUTH)
+    assert r.status_code == 422 and "text" in r.json()["message"]
+    r = client.post("/articles", json={"text": "   "}, headers=AUTH)
+    assert r.status_code == 400 and r.json()["error"].startswith("SS1")
+    r = client.post("/articles", content=b"x" * 300_000, headers={**AUTH, "content-type": "application/json"})
+    assert r.status_code == 413
+    r = client.post("/compare", json={"a": "no-such-id", "b": "no-such-id"})
+    assert r.status_code == 400 and "no article" in r.json()["message"]
+
+
+def test_internal_error_has_no_stack_trace(client, monkeypatch):
+    def boom():
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(client.app.state.service, "health", boom)
+    r = client.get("/health")
+    assert r.status_code == 500 and "secret" not in r.text and "Traceback" not in r.text
+    assert client.get("/stories").status_code == 200  # and the server keeps serving
+
+
+def test_compare_by_id_and_by_article(client):
+    story = max(client.get("/stories", params={"size": 50}).json()["stories"], key=lambda s: len(s["articles"]))
+    a, b = story["articles"][:2]
+    r = client.post("/compare", json={"a": a, "b": b}).json()
+    assert set(r) >= {"overall", "geography", "entities", "time", "narrative", "style", "tone", "same_story", "probability", "explanation"}
+    assert r["explanation"]["aligned_sentences"] is not None
+    other = client.post("/compare", json={"a": {"text": _doc(1)["text"]}, "b": {"text": _doc(8)["text"]}}).json()
+    assert other["probability"] < r["probability"] and not other["same_story"]
+
+
+def test_concurrent_posts_keep_the_store_consistent(client):
+    docs = [d for d in demo_docs().values() if d["meta"]["topic"] == 8][:8]
+    errors = []
+
+    def post(k, d):
+        r = client.post("/articles", json={"id": f"c{k}", "text": d["text"], "published": d.get("published")}, headers=AUTH)
+        if r.status_code != 201:
+            errors.append(r.text)
+
+    threads = [threading.Thread(target=post, args=(k, d)) for k, d in enumerate(docs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    members = [a for s in client.get("/stories", params={"size": 200}).json()["stories"] for a in s["articles"]]
+    assert len(members) == len(set(members))  # every article in exactly one story
+    assert {f"c{k}" for k in range(len(docs))} <= set(members)
+
+
+def test_serve_refuses_public_host_without_token(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("SAMESTORY_TOKEN", raising=False)
+    assert main(["serve", "--host", "0.0.0.0", "--db", str(tmp_path / "x.db")]) == 2
+    assert "without a token" in capsys.readouterr().err
+
+
+def test_pages_render(client):
+    html = client.get("/").text
+    assert "samestory" in html and "stories" in html
+    sid = client.get("/stories").json()["stories"][0]["story"]
+    assert client.get(f"/story/{sid}").status_code == 200
+    assert client.get("/story/no-such").status_code == 404
+    assert "Compare two articles" in client.get("/compare").text
+    r = client.post("/add", data={"text": _doc(8)["text"], "token": TOKEN})
+    assert r.status_code == 200 and "Added" in r.text
+    r = client.post("/add", data={"text": "some text", "token": "wrong"})
+    assert "wrong or missing token" in r.text

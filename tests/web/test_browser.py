@@ -1,0 +1,85 @@
+"""A user's tour in a real headless browser (Debian's chromium driven by playwright):
+the story list, a story, a compare. Saves screenshots under tests/artifacts/."""
+
+import os
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("SAMESTORY_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).parent.parent / "artifacts"
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no browser at {CHROMIUM} (make test installs Debian's chromium where it can)")
+
+
+@pytest.fixture(scope="module")
+def server(demo_db, tmp_path_factory):
+    import uvicorn
+
+    from samestory.web import create_app
+
+    db = tmp_path_factory.mktemp("browser") / "b.db"
+    shutil.copy(demo_db, db)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(create_app(str(db)), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if srv.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def page():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"])
+        pg = browser.new_page(viewport={"width": 1280, "height": 900})
+        yield pg
+        browser.close()
+
+
+def test_a_user_browses_a_story_and_compares(server, page):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto(server + "/")
+    items = page.locator(".story-item")
+    assert items.count() >= 3
+    assert "stories" in page.locator("#count").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "stories.png"), full_page=True)
+    # search narrows the list
+    page.fill("input[name=q]", "Lohan")
+    page.click("button[type=submit]")
+    assert page.locator(".story-item").count() >= 1
+    assert "Lohan" in page.locator("#count").inner_text()
+    # the biggest Lohan story: open it
+    page.locator(".story-link").first.click()
+    page.wait_for_selector("#story-title")
+    assert page.locator(".timeline tbody tr").count() >= 2
+    assert page.get_by_text("Timeline").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "story.png"), full_page=True)
+    # compare the second article with the first
+    page.locator("a", has_text="compare with the first").first.click()
+    page.wait_for_selector("#verdict")
+    verdict = page.locator("#verdict h2").inner_text()
+    assert verdict in ("Same story", "Different stories")
+    assert page.locator("#aligned tbody tr").count() >= 1
+    page.screenshot(path=str(ARTIFACTS / "compare.png"), full_page=True)
+
+
+def test_the_page_fits_a_phone(server, page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server + "/")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390  # no sideways scrolling
+    page.screenshot(path=str(ARTIFACTS / "stories-phone.png"))
+    page.set_viewport_size({"width": 1280, "height": 900})
