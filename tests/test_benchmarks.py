@@ -22,6 +22,7 @@ BENCH = Path(__file__).parent.parent / "benchmarks"
         ("bench_clustering.py", ["--topics", "1", "--semeval-pairs", "6"]),
         ("bench_index.py", ["--n", "2000"]),
         ("bench_scale.py", ["--sizes", "60", "--fast"]),
+        ("bench_spark.py", ["--sizes", "300", "--neighbours", "2", "--no-demo", "--base", "40"]),
         ("bench_server.py", ["--docs", "40", "--seconds", "5", "--readers", "4", "--writers", "1"]),
     ],
 )

@@ -1,3 +1,3 @@
-from .cli import main
+from samestory.cli import main  # absolute: this file is also run as a script (spark-submit)
 
 raise SystemExit(main())

@@ -192,3 +192,34 @@ def test_repair_command(tmp_path, capsys):
     assert "repair" in capsys.readouterr().err
     with open_store(db) as store:
         assert store.count_stories() > 0
+
+
+def test_empty_input(tmp_path, capsys):
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    out = tmp_path / "stories.jsonl"
+    assert main(["cluster", str(empty), "--out", str(out)]) == 0
+    assert out.read_text() == ""
+    db = str(tmp_path / "s.db")
+    assert main(["ingest", str(empty), "--db", db]) == 0
+    assert "placed 0 articles" in capsys.readouterr().err
+    with open_store(db) as store:
+        assert store.count_stories() == 0
+
+
+def test_store_from_before_stories_is_migrated(tmp_path):
+    """A store made before the story tables existed (schema 2) opens, migrates, and takes stories."""
+    import sqlite3
+
+    from samestory.store._schema import APP_ID, MIGRATIONS
+
+    db = tmp_path / "old.db"
+    con = sqlite3.connect(db)
+    con.executescript(MIGRATIONS[0] + MIGRATIONS[1])
+    con.execute("INSERT INTO samestory_meta VALUES ('app', ?)", (APP_ID,))
+    con.execute("PRAGMA user_version = 2")
+    con.commit()
+    con.close()
+    assert main(["-q", "ingest", _write(tmp_path / "a.jsonl", _docs(1)[:4]), "--db", str(db)]) == 0
+    with open_store(str(db)) as store:
+        assert store.schema_version() == 3 and store.count_stories() >= 1

@@ -21,6 +21,7 @@ from . import (
     ingest_cmd,
     read_cmd,
     serve_cmd,
+    spark_cmd,
     stories_cmd,
     summary_cmd,
     train_cmd,
@@ -29,7 +30,7 @@ from ._common import setup_logging
 
 __all__ = ["main", "build_parser"]
 
-COMMANDS = (read_cmd, clean_cmd, analyse_cmd, compare_cmd, cluster_cmd, ingest_cmd, stories_cmd, serve_cmd, summary_cmd, train_cmd)
+COMMANDS = (read_cmd, clean_cmd, analyse_cmd, compare_cmd, cluster_cmd, ingest_cmd, stories_cmd, serve_cmd, spark_cmd, summary_cmd, train_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

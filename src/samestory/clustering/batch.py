@@ -7,8 +7,9 @@
 4. stories: connected components of the links, each split again by average linkage on the
    linker's probabilities (``graph.split_weak``), so that a chain of links cannot join two stories.
 
-Articles are taken in id order (a repeated id: the last one wins), so the same articles always
-give the same stories; the Spark job computes the same steps (see ``samestory.spark``).
+Articles are taken in id order (a repeated id keeps one version, by ``latest_version``), so the
+same articles always give the same stories; the Spark job computes the same steps (see
+``samestory.spark``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from .graph import components, split_weak
 from .linker import link_probabilities
 from .stories import make_story
 
-__all__ = ["cluster", "score_pairs", "groups_from_links", "newest_first"]
+__all__ = ["cluster", "score_pairs", "groups_from_links", "newest_first", "latest_versions", "version_key"]
 
 
 def score_pairs(ans: Sequence[Analysis], pairs: Sequence[tuple[int, int]], *, linker=None, batch: int = 512) -> dict[tuple[int, int], float]:
@@ -54,11 +55,27 @@ def newest_first(stories: list[Story]) -> list[Story]:
     return sorted(stories, key=lambda s: (s.last_seen is None, -(s.last_seen.timestamp() if s.last_seen else 0), -len(s.articles), s.id))
 
 
+def version_key(an: Analysis) -> tuple:
+    """Which version of a repeated id a batch keeps: the latest published (dated over undated), then
+    the greatest content hash; independent of input order and partitioning."""
+    pub = an.article.published
+    return (pub is not None, pub.timestamp() if pub else 0.0, an.article.content_hash)
+
+
+def latest_versions(analyses: Sequence[Analysis]) -> list[Analysis]:
+    """One analysis per id (``version_key``), in id order."""
+    keep: dict[str, Analysis] = {}
+    for a in analyses:
+        if a.id not in keep or version_key(a) > version_key(keep[a.id]):
+            keep[a.id] = a
+    return sorted(keep.values(), key=lambda a: a.id)
+
+
 def cluster(analyses: Sequence[Analysis], *, settings: Settings | None = None, linker=None) -> list[Story]:
     """Stories of a batch of analysed articles, newest first; the same set of articles always gives the same stories."""
     settings = settings or load_settings()
     cfg = settings.cluster
-    ans = sorted({a.id: a for a in analyses}.values(), key=lambda a: a.id)
+    ans = latest_versions(analyses)
     if not ans:
         return []
     V = np.vstack([a.doc for a in ans])

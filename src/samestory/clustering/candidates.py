@@ -14,7 +14,7 @@ from datetime import datetime
 
 import numpy as np
 
-__all__ = ["candidate_pairs", "close_in_time", "top_neighbours", "ROUND"]
+__all__ = ["candidate_pairs", "block_neighbours", "close_in_time", "top_neighbours", "stamps", "ROUND"]
 
 ROUND = 6  # similarities and probabilities are rounded so that BLAS summation order cannot change a decision
 
@@ -39,6 +39,36 @@ def top_neighbours(sims: np.ndarray, k: int) -> np.ndarray:
     return np.concatenate([above, equal[: k - len(above)]])
 
 
+def block_neighbours(
+    Q: np.ndarray,
+    tq: np.ndarray,
+    C: np.ndarray,
+    tc: np.ndarray,
+    self_column: np.ndarray,
+    *,
+    neighbours: int,
+    min_cosine: float,
+    window_days: int,
+) -> list[tuple[int, int, float]]:
+    """For each query row, its ``neighbours`` best candidate columns: (query row, column, rounded cosine).
+
+    ``Q``/``C``: unit vectors (float64); ``tq``/``tc``: timestamps (NaN = undated);
+    ``self_column``: each query's own column in C (-1: none). Columns must be in id order, so
+    that ties go to the lower id. The local command and the Spark job both call this.
+    """
+    sims = np.round(Q @ C.T, ROUND)
+    far = np.abs(tq[:, None] - tc[None, :]) > window_days * 86400.0  # NaN (undated) compares False: near every date
+    sims[far | (sims < min_cosine)] = np.nan
+    rows = np.flatnonzero(self_column >= 0)
+    sims[rows, self_column[rows]] = np.nan
+    return [(r, int(j), float(sims[r, j])) for r in range(len(Q)) for j in top_neighbours(sims[r], neighbours)]
+
+
+def stamps(days: Sequence[datetime | None]) -> np.ndarray:
+    """Timestamps (seconds), NaN where undated."""
+    return _stamps(days)
+
+
 def candidate_pairs(
     vectors: np.ndarray,
     days: Sequence[datetime | None],
@@ -57,18 +87,12 @@ def candidate_pairs(
         return {}
     V = np.asarray(vectors, dtype=np.float64)
     t = _stamps(days)
-    window = window_days * 86400.0
     out: dict[tuple[int, int], float] = {}
     for start in range(0, n, block):
         stop = min(n, start + block)
-        sims = np.round(V[start:stop] @ V.T, ROUND)
-        gap = np.abs(t[start:stop, None] - t[None, :])
-        far = gap > window  # NaN (undated) compares False: near every date
-        sims[far | (sims < min_cosine)] = np.nan
-        sims[np.arange(stop - start), np.arange(start, stop)] = np.nan
-        for row in range(stop - start):
+        found = block_neighbours(V[start:stop], t[start:stop], V, t, np.arange(start, stop), neighbours=neighbours,
+                                 min_cosine=min_cosine, window_days=window_days)
+        for row, j, sim in found:
             i = start + row
-            for j in top_neighbours(sims[row], neighbours):
-                j = int(j)
-                out[(min(i, j), max(i, j))] = float(sims[row, j])
+            out[(min(i, j), max(i, j))] = sim
     return out

@@ -7,6 +7,7 @@ import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
+from functools import lru_cache
 
 import numpy as np
 
@@ -31,6 +32,15 @@ def publication_order(an: Analysis) -> tuple:
     return (pub is None, pub.timestamp() if pub else 0.0, an.id)
 
 
+@lru_cache(maxsize=1)
+def _lsh_params() -> tuple[int, int]:
+    """Bands and rows for the copy threshold (datasketch optimises them by integration: once, not per story)."""
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=COPY_LSH_THRESHOLD, num_perm=MINHASH_PERM)
+    return lsh.b, lsh.r
+
+
 def copy_groups(analyses: Sequence[Analysis]) -> list[list[str]]:
     """Groups (of two or more) of near-duplicate articles, earliest (the original) first.
 
@@ -42,7 +52,7 @@ def copy_groups(analyses: Sequence[Analysis]) -> list[list[str]]:
     from datasketch import MinHash, MinHashLSH
 
     ans = sorted(analyses, key=publication_order)
-    lsh = MinHashLSH(threshold=COPY_LSH_THRESHOLD, num_perm=MINHASH_PERM)
+    lsh = MinHashLSH(num_perm=MINHASH_PERM, params=_lsh_params())
     shingles: dict[str, set[bytes]] = {}
     parent = {a.id: a.id for a in ans}
     rank = {a.id: k for k, a in enumerate(ans)}

@@ -106,11 +106,13 @@ def create_app(db: str, *, settings: Settings | None = None, token: str | None =
     return app
 
 
-def token_ok(request: Request) -> bool:
-    """Whether a write may go ahead: no token configured, or the right bearer token."""
+def token_ok(request: Request, given: str | None = None) -> bool:
+    """Whether a write may go ahead: no token configured, or the right token (``given``, else the bearer header)."""
     expected = request.app.state.token
     if not expected:
         return True
-    given = request.headers.get("authorization", "")
-    scheme, _, value = given.partition(" ")
-    return scheme.lower() == "bearer" and hmac.compare_digest(value.strip().encode(), expected.encode())
+    if given is None:
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer":
+            return False
+    return hmac.compare_digest(given.strip().encode(), expected.encode())

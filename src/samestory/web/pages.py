@@ -92,7 +92,7 @@ def add_form(request: Request) -> HTMLResponse:
 @router.post("/add", response_class=HTMLResponse)
 async def add_submit(request: Request, text: str = Form(""), token: str = Form(""), upload: UploadFile | None = File(None)) -> HTMLResponse:
     need = bool(request.app.state.token)
-    if need and token != request.app.state.token and not token_ok(request):
+    if need and not (token_ok(request, token) or token_ok(request)):
         return _page(request, "add.html", added=None, error="wrong or missing token", need_token=need)
     raw = (await upload.read()).decode("utf-8", "replace") if upload is not None and upload.filename else text
     try:

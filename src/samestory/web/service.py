@@ -7,6 +7,7 @@ one in-memory story clusterer under a lock, so the store stays consistent under 
 
 from __future__ import annotations
 
+import json
 import threading
 from functools import lru_cache
 from collections.abc import Sequence
@@ -28,11 +29,8 @@ __all__ = ["Service", "pair_to_dict"]
 
 
 def pair_to_dict(score: PairScore) -> dict[str, Any]:
-    d = asdict(score)
-    if d.get("explanation"):
-        d["explanation"] = {k: [list(x) if isinstance(x, tuple) else (x.isoformat() if hasattr(x, "isoformat") else x) for x in v]
-                            for k, v in d["explanation"].items()}
-    return d
+    """The PairScore as JSON-ready data (tuples become lists, dates ISO strings)."""
+    return json.loads(json.dumps(asdict(score), default=str))
 
 
 class Service:
