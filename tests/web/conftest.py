@@ -1,4 +1,8 @@
 import json
+import shutil
+import socket
+import threading
+import time
 
 import pytest
 
@@ -32,3 +36,27 @@ def client(demo_db, tmp_path):
     shutil.copy(demo_db, db)  # each test writes to its own copy
     with TestClient(create_app(str(db), token=TOKEN, max_body=200_000), raise_server_exceptions=False) as c:
         yield c
+
+
+@pytest.fixture(scope="package")
+def server(demo_db, tmp_path_factory):
+    import uvicorn
+
+    from samestory.web import create_app
+
+    db = tmp_path_factory.mktemp("server") / "b.db"
+    shutil.copy(demo_db, db)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(create_app(str(db)), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    for _ in range(2400):  # start-up loads the models: up to two minutes on a slow machine
+        if srv.started:
+            break
+        time.sleep(0.05)
+    assert srv.started, "the server did not start"
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)

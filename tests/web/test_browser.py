@@ -2,10 +2,6 @@
 the story list, a story, a compare. Saves screenshots under tests/artifacts/."""
 
 import os
-import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -14,29 +10,6 @@ CHROMIUM = os.environ.get("SAMESTORY_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent.parent / "artifacts"
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no browser at {CHROMIUM} (make test installs Debian's chromium where it can)")
-
-
-@pytest.fixture(scope="module")
-def server(demo_db, tmp_path_factory):
-    import uvicorn
-
-    from samestory.web import create_app
-
-    db = tmp_path_factory.mktemp("browser") / "b.db"
-    shutil.copy(demo_db, db)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(str(db)), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")

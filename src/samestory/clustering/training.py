@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ..records import Analysis
+from ..scoring.training import PARAMS as SCORER_PARAMS
 from ..settings import Settings
 from .batch import groups_from_links
 from .candidates import candidate_pairs
@@ -24,20 +25,8 @@ from .linker import LINK_FEATURES, LINKER_DIR, link_features
 
 __all__ = ["PARAMS", "ROUNDS", "bcubed", "candidate_rows", "fit_linker", "save_linker", "tune_thresholds"]
 
-PARAMS = {
-    "objective": "binary",
-    "learning_rate": 0.05,
-    "num_leaves": 15,
-    "min_data_in_leaf": 20,
-    "feature_fraction": 0.8,
-    "bagging_fraction": 0.8,
-    "bagging_freq": 1,
-    "lambda_l2": 1.0,
-    "verbose": -1,
-    "seed": 11,
-    "deterministic": True,
-    "num_threads": 2,
-}
+# the scorer's LightGBM settings, as a classifier with its own learning rate and seed
+PARAMS = {**SCORER_PARAMS, "objective": "binary", "learning_rate": 0.05, "seed": 11}
 ROUNDS = 300
 
 
