@@ -57,7 +57,15 @@ from .errors import (  # noqa: E402
     SamestoryError,
     StoreError,
 )
-from .pipeline import StoryUpdate, ingest, read_articles, repair_all, story_clusterer, update_stories  # noqa: E402
+from .pipeline import (  # noqa: E402
+    StoryUpdate,
+    ingest,
+    read_articles,
+    repair_all,
+    stored_analyses,
+    story_clusterer,
+    update_stories,
+)
 from .readers import ReadReport, read  # noqa: E402
 from .records import (  # noqa: E402
     Analysis,
@@ -148,6 +156,7 @@ __all__ = [
     "update_stories",
     "repair_all",
     "story_clusterer",
+    "stored_analyses",
     # embedders
     "Embedder",
     "USEEmbedder",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from itertools import islice
@@ -12,11 +12,11 @@ from .analysis import analyse_cached
 from .cleaning import clean_all
 from .clustering.incremental import StoryClusterer
 from .readers import ReadReport, read
-from .records import Article, IngestResult
+from .records import Analysis, Article, IngestResult
 from .settings import Settings, load_settings
 from .store import SQLiteStore
 
-__all__ = ["read_articles", "ingest", "update_stories", "repair_all", "story_clusterer", "StoryUpdate"]
+__all__ = ["read_articles", "ingest", "update_stories", "repair_all", "story_clusterer", "stored_analyses", "StoryUpdate"]
 
 
 def batched(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -75,10 +75,17 @@ class StoryUpdate:
     stories: int = 0
 
 
+def stored_analyses(store: SQLiteStore, ids: Sequence[str], *, settings: Settings | None = None) -> dict[str, Analysis]:
+    """Analyses of stored articles, by id: from the store's cache, or made again (and cached) where the
+    cache misses or was made with other models."""
+    settings = settings or load_settings()
+    found = [a for a in (store.get_article(i) for i in ids) if a is not None]
+    return {an.id: an for an in analyse_cached(found, store, settings=settings)}
+
+
 def story_clusterer(store: SQLiteStore, settings: Settings) -> StoryClusterer:
     """An incremental clusterer holding the store's placements (the state a restart continues from)."""
-    models = {"embedder": settings.analyse.embedder, "ner_mode": settings.analyse.ner}
-    clusterer = StoryClusterer(settings=settings, fetch=lambda ids: store.analyses_by_id(ids, models))
+    clusterer = StoryClusterer(settings=settings, fetch=lambda ids: stored_analyses(store, ids, settings=settings))
     clusterer.load(store.placements())
     return clusterer
 

@@ -222,4 +222,4 @@ def test_store_from_before_stories_is_migrated(tmp_path):
     con.close()
     assert main(["-q", "ingest", _write(tmp_path / "a.jsonl", _docs(1)[:4]), "--db", str(db)]) == 0
     with open_store(str(db)) as store:
-        assert store.schema_version() == 3 and store.count_stories() >= 1
+        assert store.schema_version == 3 and store.count_stories() >= 1

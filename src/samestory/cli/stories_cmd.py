@@ -9,7 +9,7 @@ from datetime import datetime
 from ..articles import parse_datetime
 from ..clustering import coverage, story_to_dict
 from ..errors import InputError
-from ..pipeline import repair_all, story_clusterer, update_stories
+from ..pipeline import repair_all, stored_analyses, update_stories
 from ..store import open_store
 from ._common import add_db_option, settings_from, write_json_line
 
@@ -78,7 +78,7 @@ def run_one(args: argparse.Namespace) -> int:
         story = store.get_story(args.id)
         if story is None:
             raise InputError(f"no story '{args.id}' in {settings.store.path} (see 'samestory stories')", code="SS109")
-        found = story_clusterer(store, settings).fetch(list(story.articles))
+        found = stored_analyses(store, list(story.articles), settings=settings)
         cov = coverage([found[a] for a in story.articles if a in found])
     if args.json:
         write_json_line({**story_to_dict(story), "coverage": [

@@ -34,6 +34,7 @@ from .stories import make_story, publication_order, story_id
 __all__ = ["StoryClusterer", "Placement", "RepairReport"]
 
 Fetch = Callable[[Sequence[str]], dict[str, Analysis]]
+_MAX_REMEMBERED = 5_000_000  # scored pairs kept for the next repair (about 0.5 GB at most)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,11 @@ class RepairReport:
     merged: tuple[str, ...]
     created: tuple[str, ...]
     moved: int
+
+
+def _pair_key(a: Analysis, b: Analysis) -> tuple:
+    """A scored pair, by ids and contents: an updated text is never mistaken for the old one."""
+    return tuple(sorted(((a.id, a.article.content_hash), (b.id, b.article.content_hash))))
 
 
 class StoryClusterer:
@@ -79,6 +85,7 @@ class StoryClusterer:
         self.story_of: dict[str, str] = {}
         self.members: dict[str, set[str]] = defaultdict(set)
         self._recent: dict[str, Analysis] = {}
+        self._probs: dict[tuple[str, str], float] = {}  # pairs scored since the last repair, which reuses them
         self.dirty: set[str] = set()  # stories changed since the caller last saved them
 
     # -- state ------------------------------------------------------------------------------
@@ -192,6 +199,8 @@ class StoryClusterer:
         by_article: dict[str, list[tuple[str, float]]] = defaultdict(list)
         for (an, other), p in zip(pairs, probs):
             by_article[an.id].append((other, float(p)))
+            if len(self._probs) < _MAX_REMEMBERED:
+                self._probs[_pair_key(an, known[other])] = float(p)
         placements = []
         for r, an in enumerate(batch):
             per_story: dict[str, list[float]] = defaultdict(list)
@@ -218,7 +227,9 @@ class StoryClusterer:
 
     # -- repair -----------------------------------------------------------------------------
     def repair(self, stories: Iterable[str] | None = None) -> RepairReport:
-        """Re-cluster ``stories`` and their neighbouring stories (default: everything) with the batch rule."""
+        """Re-cluster ``stories`` and their neighbouring stories (default: everything) with the batch rule.
+
+        Pairs scored by ``partial_fit`` since the last repair are not scored again."""
         if stories is None:
             region = set(self.story_of)
         else:
@@ -236,7 +247,11 @@ class StoryClusterer:
         cfg = self.settings.cluster
         cands = candidate_pairs(np.vstack([a.doc for a in ans]), [a.article.published for a in ans],
                                 neighbours=cfg.neighbours, min_cosine=cfg.min_cosine, window_days=cfg.window_days)
-        groups = groups_from_links(len(ans), score_pairs(ans, sorted(cands), linker=self._linker), self.settings)
+        keys = {(i, j): _pair_key(ans[i], ans[j]) for i, j in cands}
+        known = {p: self._probs[k] for p, k in keys.items() if k in self._probs}
+        prob = {**known, **score_pairs(ans, sorted(p for p in cands if p not in known), linker=self._linker)}
+        self._probs.clear()
+        groups = groups_from_links(len(ans), prob, self.settings)
         old = {a.id: self.story_of[a.id] for a in ans}
         before = set(old.values())
         # keep ids by overlap: biggest overlaps first, each old id used once

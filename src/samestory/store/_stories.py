@@ -5,12 +5,12 @@ for listing and filtering)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 import numpy as np
 
-from ..records import Analysis, Article, Story
+from ..records import Article, Story
 
 __all__ = ["StoryTables"]
 
@@ -36,10 +36,6 @@ class StoryTables:
         ).fetchall()
         for start in range(0, len(rows), batch):
             yield [self._article(r) for r in rows[start : start + batch]]
-
-    def analyses_by_id(self, ids: Sequence[str], models: dict[str, str] | None = None) -> dict[str, Analysis]:
-        arts = [a for a in (self.get_article(i) for i in ids) if a is not None]
-        return self.get_analyses(arts, models)
 
     def save_clustering(self, placements: Iterable[tuple], stories: Iterable[Story], removed: Iterable[str], *, now: str) -> None:
         """In one transaction: new placements (Placement, content hash, published, vector), story records

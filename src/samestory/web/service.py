@@ -19,7 +19,7 @@ from ..articles import article_from_dict, article_to_dict
 from ..cleaning import clean
 from ..clustering import coverage, story_to_dict
 from ..errors import InputError
-from ..pipeline import story_clusterer, update_stories
+from ..pipeline import story_clusterer, stored_analyses, update_stories
 from ..records import Article, PairScore
 from ..scoring import compare
 from ..settings import Settings, load_settings
@@ -87,8 +87,7 @@ class Service:
 
     def _coverage_of(self, story_id: str, articles: tuple[str, ...]) -> list[dict]:
         """Per-source coverage of a story's members (cached: the same members give the same coverage)."""
-        models = {"embedder": self.settings.analyse.embedder, "ner_mode": self.settings.analyse.ner}
-        found = self.store.analyses_by_id(list(articles), models)
+        found = stored_analyses(self.store, list(articles), settings=self.settings)
         return [asdict(c) for c in coverage([found[a] for a in articles if a in found])]
 
     def compare(self, a: dict | str, b: dict | str) -> dict:
