@@ -131,8 +131,10 @@ def update_stories(
 def _save(store: SQLiteStore, clusterer: StoryClusterer, rows: list) -> None:
     dirty = sorted(clusterer.dirty)
     live = [s for s in dirty if s in clusterer.members]
-    store.save_clustering(rows, clusterer.stories(live), [s for s in dirty if s not in clusterer.members], now=_now())
+    store.save_clustering(rows, clusterer.stories(live), [s for s in dirty if s not in clusterer.members], now=_now(),
+                          aliases=clusterer.aliases)
     clusterer.dirty.clear()
+    clusterer.aliases.clear()
 
 
 def _now() -> str:

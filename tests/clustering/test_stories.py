@@ -64,8 +64,10 @@ def test_full_repair_gives_the_batch_stories_whatever_the_order(topic_analyses):
         c = StoryClusterer()
         for start in range(0, len(shuffled), 7):
             c.partial_fit(shuffled[start : start + 7])
-        c.repair()
+        report = c.repair()
         assert _grouping(c.stories()) == batch
+        assert set(c.aliases) == set(report.merged)  # every story merged away says where it went
+        assert all(target in c.members for target in c.aliases.values())
 
 
 def test_repair_keeps_ids_of_stories_it_leaves_alone(topic_analyses):
@@ -211,7 +213,7 @@ def test_store_from_before_stories_is_migrated(tmp_path):
     """A store made before the story tables existed (schema 2) opens, migrates, and takes stories."""
     import sqlite3
 
-    from samestory.store._schema import APP_ID, MIGRATIONS
+    from samestory.store._schema import APP_ID, MIGRATIONS, SCHEMA_VERSION
 
     db = tmp_path / "old.db"
     con = sqlite3.connect(db)
@@ -222,4 +224,13 @@ def test_store_from_before_stories_is_migrated(tmp_path):
     con.close()
     assert main(["-q", "ingest", _write(tmp_path / "a.jsonl", _docs(1)[:4]), "--db", str(db)]) == 0
     with open_store(str(db)) as store:
-        assert store.schema_version == 3 and store.count_stories() >= 1
+        assert store.schema_version == SCHEMA_VERSION and store.count_stories() >= 1
+
+
+def test_a_merged_story_id_answers_with_the_story_it_went_into(tmp_path, topic_analyses):
+    analyses, _ = topic_analyses
+    story = cluster(analyses[:3])[0]
+    with open_store(str(tmp_path / "s.db")) as store:
+        store.save_clustering([], [story], [], now="2024-01-01T00:00:00", aliases={"s-old": "s-older", "s-older": story.id})
+        assert store.get_story("s-old") == story
+        assert store.get_story("s-unknown") is None

@@ -87,6 +87,7 @@ class StoryClusterer:
         self._recent: dict[str, Analysis] = {}
         self._probs: dict[tuple[str, str], float] = {}  # pairs scored since the last repair, which reuses them
         self.dirty: set[str] = set()  # stories changed since the caller last saved them
+        self.aliases: dict[str, str] = {}  # stories merged away since the caller last saved -> where they went
 
     # -- state ------------------------------------------------------------------------------
     def load(self, rows: Iterable[tuple[str, str, str, float | None, np.ndarray]]) -> None:
@@ -289,6 +290,9 @@ class StoryClusterer:
         for s in merged:
             self.members.pop(s, None)
             self.dirty.add(s)
+        for article, was in sorted(old.items()):
+            if was in merged and was not in self.aliases:
+                self.aliases[was] = self.story_of[article]
         return RepairReport(len(ans), merged, tuple(sorted(created)), moved)
 
     # -- output -----------------------------------------------------------------------------

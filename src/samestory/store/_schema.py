@@ -68,6 +68,13 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX placements_story ON placements (story_id);
     """,
+    # 4: where a story merged away went, so that its id keeps answering
+    """
+    CREATE TABLE story_aliases (
+        old_id    TEXT PRIMARY KEY,
+        story_id  TEXT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -37,12 +37,15 @@ class StoryTables:
         for start in range(0, len(rows), batch):
             yield [self._article(r) for r in rows[start : start + batch]]
 
-    def save_clustering(self, placements: Iterable[tuple], stories: Iterable[Story], removed: Iterable[str], *, now: str) -> None:
+    def save_clustering(self, placements: Iterable[tuple], stories: Iterable[Story], removed: Iterable[str], *, now: str,
+                        aliases: dict[str, str] | None = None) -> None:
         """In one transaction: new placements (Placement, content hash, published, vector), story records
-        (members' placements follow them) and stories that no longer exist."""
+        (members' placements follow them), stories that no longer exist, and where merged stories went."""
         from ..clustering.stories import story_to_dict
 
         with self.transaction():
+            for old, new in (aliases or {}).items():
+                self._db.execute("INSERT OR REPLACE INTO story_aliases (old_id, story_id) VALUES (?, ?)", (old, new))
             for pl, digest, published, vector in placements:
                 self._db.execute(
                     "INSERT OR REPLACE INTO placements (article_id, story_id, content_hash, published, vector, new_story, note, placed_at) "
@@ -63,10 +66,18 @@ class StoryTables:
                 self._db.executemany("UPDATE placements SET story_id=? WHERE article_id=?", [(s.id, a) for a in s.articles])
 
     def get_story(self, story: str) -> Story | None:
+        """A story by id; the id of a story that was merged into another gives that other story."""
         from ..clustering.stories import story_from_dict
 
-        row = self._db.execute("SELECT data FROM stories WHERE id=?", (story,)).fetchone()
-        return None if row is None else story_from_dict(json.loads(row[0]))
+        for _ in range(20):  # a story merged away answers with the story it went into
+            row = self._db.execute("SELECT data FROM stories WHERE id=?", (story,)).fetchone()
+            if row is not None:
+                return story_from_dict(json.loads(row[0]))
+            alias = self._db.execute("SELECT story_id FROM story_aliases WHERE old_id=?", (story,)).fetchone()
+            if alias is None:
+                return None
+            story = alias[0]
+        return None
 
     def story_of(self, article: str) -> tuple[str, bool, str | None] | None:
         """(story id, opened a new story, note) of a placed article."""
