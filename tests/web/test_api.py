@@ -136,3 +136,10 @@ def test_pages_render(client):
     assert r.status_code == 200 and "Added" in r.text
     r = client.post("/add", data={"text": "some text", "token": "wrong"})
     assert "wrong or missing token" in r.text
+
+
+def test_highlight_escapes_and_marks_each_name_once():
+    from samestory.web.pages import _highlight
+
+    out = str(_highlight("Mark met <b>Marks</b> and mark", ["Mark", "mark", "Marks"]))
+    assert out == "<mark>Mark</mark> met &lt;b&gt;<mark>Marks</mark>&lt;/b&gt; and <mark>mark</mark>"

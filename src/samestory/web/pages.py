@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -19,11 +20,11 @@ PAGE = 20
 
 
 def _highlight(text: str, names: list[str]) -> Markup:
-    """The text, HTML-escaped, with each name wrapped in <mark>."""
+    """The text, HTML-escaped, with each name wrapped in <mark> (one pass: a mark is never marked again)."""
+    wanted = sorted({str(escape(n)) for n in names if n}, key=len, reverse=True)
     out = str(escape(text))
-    for name in sorted({n for n in names if n}, key=len, reverse=True):
-        safe = str(escape(name))
-        out = out.replace(safe, f"<mark>{safe}</mark>")
+    if wanted:
+        out = re.sub("|".join(map(re.escape, wanted)), lambda m: f"<mark>{m.group(0)}</mark>", out)
     return Markup(out)
 
 
