@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 import time
@@ -27,20 +26,15 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 from _common import DATA, REPO, RESULTS, need, save, table  # noqa: E402
 
-from samestory import StoryClusterer, article_from_dict, clean_one, cluster, load_settings  # noqa: E402
+from samestory import StoryClusterer, cluster, load_settings  # noqa: E402
 from samestory.analysis import analyse_cached  # noqa: E402
-from samestory.clustering.training import bcubed  # noqa: E402
+from samestory.clustering.training import bcubed, load_ecb  # noqa: E402
 from samestory.store import SQLiteStore  # noqa: E402
 
 
 def load(split: str, store, topics: int | None = None):
-    docs = [json.loads(l) for l in (REPO / "demo" / "ecbplus.jsonl").open(encoding="utf-8")]
-    docs = [d for d in docs if d["meta"]["split"] == split]
-    if topics:
-        keep = sorted({d["meta"]["topic"] for d in docs})[:topics]
-        docs = [d for d in docs if d["meta"]["topic"] in keep]
-    arts = [clean_one(article_from_dict(d)) for d in docs]
-    return analyse_cached(arts, store), {d["id"]: d["meta"]["subtopic"] for d in docs}
+    analyses, gold, _ = load_ecb(REPO / "demo" / "ecbplus.jsonl", split, store, topics=topics)
+    return analyses, gold
 
 
 def assign(stories) -> dict[str, str]:

@@ -12,7 +12,6 @@ to put in defaults.toml. ECB+ dev is left for benchmarks/bench_clustering.py.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -20,19 +19,12 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 
-from samestory import article_from_dict, clean_one, load_settings  # noqa: E402
+from samestory import load_settings  # noqa: E402
 from samestory.analysis import analyse_cached  # noqa: E402
-from samestory.clustering.training import candidate_rows, fit_linker, save_linker, tune_thresholds  # noqa: E402
+from samestory.clustering.training import candidate_rows, fit_linker, load_ecb, save_linker, tune_thresholds  # noqa: E402
 from samestory.clustering.linker import link_features  # noqa: E402
 from samestory.scoring.training import DEFAULT_DATA, is_dev, load_semeval_pairs  # noqa: E402
 from samestory.store import SQLiteStore  # noqa: E402
-
-
-def ecb(split: str, store, settings):
-    docs = [json.loads(l) for l in (REPO / "demo" / "ecbplus.jsonl").open(encoding="utf-8")]
-    docs = sorted((d for d in docs if d["meta"]["split"] == split), key=lambda d: d["id"])
-    arts = [clean_one(article_from_dict(d)) for d in docs]
-    return analyse_cached(arts, store, settings=settings), {d["id"]: d["meta"]["subtopic"] for d in docs}, {d["id"]: d["meta"]["topic"] for d in docs}
 
 
 def main() -> int:
@@ -44,7 +36,8 @@ def main() -> int:
     settings = load_settings()
     Path(args.cache).parent.mkdir(parents=True, exist_ok=True)
     with SQLiteStore(args.cache) as store:
-        train, gold, topic = ecb("train", store, settings)
+        train, gold, topic = load_ecb(REPO / "demo" / "ecbplus.jsonl", "train", store, settings=settings)
+        train = sorted(train, key=lambda a: a.id)
         pairs, X = candidate_rows(train, settings)
         y = np.array([gold[train[i].id] == gold[train[j].id] for i, j in pairs], dtype=float)
         print(f"ECB+ train: {len(train)} articles, {len(pairs)} candidate pairs, {int(y.sum())} same-event")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from itertools import islice
 from pathlib import Path
 
@@ -131,14 +130,9 @@ def update_stories(
 def _save(store: SQLiteStore, clusterer: StoryClusterer, rows: list) -> None:
     dirty = sorted(clusterer.dirty)
     live = [s for s in dirty if s in clusterer.members]
-    store.save_clustering(rows, clusterer.stories(live), [s for s in dirty if s not in clusterer.members], now=_now(),
-                          aliases=clusterer.aliases)
+    store.save_clustering(rows, clusterer.stories(live), [s for s in dirty if s not in clusterer.members], aliases=clusterer.aliases)
     clusterer.dirty.clear()
     clusterer.aliases.clear()
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def repair_all(store: SQLiteStore, *, settings: Settings | None = None) -> tuple[int, int, int]:

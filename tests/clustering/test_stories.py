@@ -231,6 +231,6 @@ def test_a_merged_story_id_answers_with_the_story_it_went_into(tmp_path, topic_a
     analyses, _ = topic_analyses
     story = cluster(analyses[:3])[0]
     with open_store(str(tmp_path / "s.db")) as store:
-        store.save_clustering([], [story], [], now="2024-01-01T00:00:00", aliases={"s-old": "s-older", "s-older": story.id})
+        store.save_clustering([], [story], [], aliases={"s-old": "s-older", "s-older": story.id})
         assert store.get_story("s-old") == story
         assert store.get_story("s-unknown") is None

@@ -14,13 +14,9 @@ from datetime import datetime
 
 import numpy as np
 
-__all__ = ["candidate_pairs", "block_neighbours", "close_in_time", "top_neighbours", "stamps", "ROUND"]
+__all__ = ["candidate_pairs", "block_neighbours", "top_neighbours", "ROUND"]
 
 ROUND = 6  # similarities and probabilities are rounded so that BLAS summation order cannot change a decision
-
-
-def close_in_time(a: datetime | None, b: datetime | None, window_days: int) -> bool:
-    return a is None or b is None or abs((a - b).total_seconds()) <= window_days * 86400
 
 
 def _stamps(days: Sequence[datetime | None]) -> np.ndarray:
@@ -62,11 +58,6 @@ def block_neighbours(
     rows = np.flatnonzero(self_column >= 0)
     sims[rows, self_column[rows]] = np.nan
     return [(r, int(j), float(sims[r, j])) for r in range(len(Q)) for j in top_neighbours(sims[r], neighbours)]
-
-
-def stamps(days: Sequence[datetime | None]) -> np.ndarray:
-    """Timestamps (seconds), NaN where undated."""
-    return _stamps(days)
 
 
 def candidate_pairs(

@@ -26,7 +26,7 @@ import numpy as np
 
 from ..records import Analysis, Story
 from ..settings import Settings, load_settings
-from .batch import groups_from_links, score_pairs
+from .batch import groups_from_links, newest_first, score_pairs
 from .candidates import ROUND, candidate_pairs
 from .linker import link_probabilities
 from .stories import make_story, publication_order, story_id
@@ -305,8 +305,6 @@ class StoryClusterer:
 
     def stories(self, ids: Iterable[str] | None = None) -> list[Story]:
         """Story records (default: all), newest first; forgets the analyses it was holding."""
-        from .batch import newest_first
-
         out = [s for s in (self.story(sid) for sid in sorted(self.members if ids is None else set(ids))) if s is not None]
         self._recent.clear()
         return newest_first(out)

@@ -23,11 +23,27 @@ from .batch import groups_from_links
 from .candidates import candidate_pairs
 from .linker import LINK_FEATURES, LINKER_DIR, link_features
 
-__all__ = ["PARAMS", "ROUNDS", "bcubed", "candidate_rows", "fit_linker", "save_linker", "tune_thresholds"]
+__all__ = ["PARAMS", "ROUNDS", "bcubed", "candidate_rows", "fit_linker", "load_ecb", "save_linker", "tune_thresholds"]
 
 # the scorer's LightGBM settings, as a classifier with its own learning rate and seed
 PARAMS = {**SCORER_PARAMS, "objective": "binary", "learning_rate": 0.05, "seed": 11}
 ROUNDS = 300
+
+
+def load_ecb(path: str | Path, split: str, store, *, settings: Settings | None = None, topics: int | None = None):
+    """ECB+ articles of one split of the demo corpus (``demo/ecbplus.jsonl``), cleaned and analysed through the
+    store's cache, in file order; with their gold event (sub-topic) and topic by id. ``topics``: the first N only."""
+    from ..analysis import analyse_cached
+    from ..articles import article_from_dict
+    from ..cleaning import clean_one
+
+    docs = [json.loads(line) for line in Path(path).open(encoding="utf-8")]
+    docs = [d for d in docs if d["meta"]["split"] == split]
+    if topics:
+        keep = sorted({d["meta"]["topic"] for d in docs})[:topics]
+        docs = [d for d in docs if d["meta"]["topic"] in keep]
+    analyses = analyse_cached([clean_one(article_from_dict(d)) for d in docs], store, settings=settings)
+    return analyses, {d["id"]: d["meta"]["subtopic"] for d in docs}, {d["id"]: d["meta"]["topic"] for d in docs}
 
 
 def bcubed(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float, float]:

@@ -11,6 +11,8 @@ from datetime import datetime
 import numpy as np
 
 from ..records import Article, Story
+from ._sql import ARTICLE_COLUMNS
+from ._sql import now as _now
 
 __all__ = ["StoryTables"]
 
@@ -25,24 +27,26 @@ class StoryTables:
             yield row[0], row[1], row[2], stamp, np.frombuffer(row[4], dtype=np.float16)
 
     def unplaced(self, *, batch: int = 500) -> Iterator[list[Article]]:
-        """Articles not placed in a story yet, or changed since (oldest first), in batches."""
-        from ._sql import ARTICLE_COLUMNS
-
-        cols = ", ".join(f"a.{c.strip()}" for c in ARTICLE_COLUMNS.split(","))
-        rows = self._db.execute(
-            f"SELECT {cols} FROM articles a LEFT JOIN placements p ON p.article_id = a.id "
+        """Articles not placed in a story yet, or changed since (oldest first), in batches; only the ids
+        are held while the batches are read, so a big store does not have to fit in memory."""
+        ids = [r[0] for r in self._db.execute(
+            "SELECT a.id FROM articles a LEFT JOIN placements p ON p.article_id = a.id "
             "WHERE p.article_id IS NULL OR p.content_hash != a.content_hash "
             "ORDER BY a.published IS NULL, a.published, a.id"
-        ).fetchall()
-        for start in range(0, len(rows), batch):
-            yield [self._article(r) for r in rows[start : start + batch]]
+        )]
+        for start in range(0, len(ids), batch):
+            part = ids[start : start + batch]
+            rows = self._db.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id IN ({','.join('?' * len(part))})", part)
+            by_id = {row["id"]: self._article(row) for row in rows}
+            yield [by_id[i] for i in part if i in by_id]
 
-    def save_clustering(self, placements: Iterable[tuple], stories: Iterable[Story], removed: Iterable[str], *, now: str,
+    def save_clustering(self, placements: Iterable[tuple], stories: Iterable[Story], removed: Iterable[str], *,
                         aliases: dict[str, str] | None = None) -> None:
         """In one transaction: new placements (Placement, content hash, published, vector), story records
         (members' placements follow them), stories that no longer exist, and where merged stories went."""
         from ..clustering.stories import story_to_dict
 
+        now = _now()
         with self.transaction():
             for old, new in (aliases or {}).items():
                 self._db.execute("INSERT OR REPLACE INTO story_aliases (old_id, story_id) VALUES (?, ?)", (old, new))

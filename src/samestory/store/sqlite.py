@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
 
@@ -14,15 +13,12 @@ from ..errors import StoreError
 from ..records import Analysis, Article, IngestResult, StoreStats
 from ._schema import APP_ID, MIGRATIONS, SCHEMA_VERSION
 from ._sql import ARTICLE_COLUMNS as _COLUMNS
+from ._sql import now as _now
 from ._stories import StoryTables
 
 __all__ = ["SQLiteStore"]
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 class SQLiteStore(StoryTables):

@@ -50,8 +50,7 @@ class Service:
         from ..clustering.linker import load_linker
 
         with self._write_lock:
-            if self._clusterer is None:
-                self._clusterer = story_clusterer(self._writer, self.settings)
+            self._writer_clusterer()
         (an,) = analyse_all([make_article(text="The server starts. It loads its models once.", title="Warm-up")], settings=self.settings)
         compare(an, an, settings=self.settings)
         load_linker()
@@ -114,15 +113,19 @@ class Service:
             except InputError as exc:
                 raise InputError(f"article {k}: {exc.message}", code=exc.code) from None
         with self._write_lock:
-            if self._clusterer is None:
-                self._clusterer = story_clusterer(self._writer, self.settings)
             self._writer.add_articles(articles)
-            update_stories(self._writer, settings=self.settings, clusterer=self._clusterer)
+            update_stories(self._writer, settings=self.settings, clusterer=self._writer_clusterer())
             out = []
             for art in articles:
                 placed = self._writer.story_of(art.id)
                 out.append({"id": art.id, "story": placed[0] if placed else None, "new_story": bool(placed and placed[1])})
         return out
+
+    def _writer_clusterer(self):
+        """The writer's clusterer, built from the store on first use (call under the write lock)."""
+        if self._clusterer is None:
+            self._clusterer = story_clusterer(self._writer, self.settings)
+        return self._clusterer
 
     def health(self) -> dict:
         return {"status": "ok", "articles": self.store.count_articles(), "stories": self.store.count_stories()}
