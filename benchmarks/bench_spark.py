@@ -61,6 +61,7 @@ def main() -> None:
             t0 = time.perf_counter()
             local = {s.id: story_to_dict(s) for s in cluster(syn, settings=syn_settings)}
             t_local = time.perf_counter() - t0
+            print(f"{n:,} articles: local path {t_local:.0f} s ({n / t_local:.0f} articles/s)", flush=True)
             path = f"{tmp}/syn-{n}.parquet"
             write_parquet(syn, path)
             times = {}
@@ -70,6 +71,7 @@ def main() -> None:
                 stories, _ = stories_from_analyses(spark, spark.read.parquet(path), syn_settings)
                 remote = {r["story"]: json.loads(r["json"]) for r in stories.select("story", "json").collect()}
                 times[cores] = time.perf_counter() - t0
+                print(f"{n:,} articles: Spark local[{cores}] {times[cores]:.0f} s ({n / times[cores]:.0f} articles/s)", flush=True)
                 spark.stop()
                 agree.append([f"synthetic {n:,}, local[{cores}]", bcubed(assign(remote), assign(local))[2], remote == local])
             rows.append([f"{n:,}", f"{n / t_local:.0f}", f"{n / times[1]:.0f}", f"{n / times[2]:.0f}", f"{times[1] / times[2]:.2f}x", len(local)])

@@ -44,4 +44,4 @@ def write_parquet(analyses, path) -> None:
         "vector": [np.asarray(a.doc, dtype=np.float32).tobytes() for a in analyses],
         "analysis": [analysis_to_bytes(a) for a in analyses],
     })
-    pq.write_table(table, path)
+    pq.write_table(table, path, row_group_size=1000)  # small row groups, as Spark writes them: a reader holds one at a time

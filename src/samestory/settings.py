@@ -57,16 +57,12 @@ class IngestSettings:
 @dataclass(frozen=True, slots=True)
 class CleanSettings:
     segment: bool = True
-    headline_shift: float = 0.3
-    topic_shift: float = 0.4
-    caption_affinity: float = 0.25
+    boundary_probability: float = 0.8
     max_chars: int = 1_000_000
 
     def __post_init__(self) -> None:
-        for name in ("headline_shift", "topic_shift", "caption_affinity"):
-            value = getattr(self, name)
-            if not -1.0 <= value <= 1.0:
-                raise ConfigError(f"clean.{name} must be in [-1, 1], got {value}", code="SS203")
+        if not 0.0 <= self.boundary_probability <= 1.0:
+            raise ConfigError(f"clean.boundary_probability must be in [0, 1], got {self.boundary_probability}", code="SS203")
         if self.max_chars < 1000:
             raise ConfigError(f"clean.max_chars must be >= 1000, got {self.max_chars}", code="SS203")
 

@@ -59,3 +59,61 @@ def test_demo_corpus_has_no_false_splits():
     from samestory import read_articles
 
     assert sum(1 for _ in read_articles(DEMO)) == len(DOCS)
+
+
+def _fake_embed(texts):
+    import zlib
+
+    import numpy as np
+
+    return np.vstack([np.random.default_rng(zlib.crc32(t.encode())).normal(size=16) for t in texts])
+
+
+def _candidates(lines):
+    """Where the segmenter asks the boundary model, on a page of lines (nothing is split)."""
+    from samestory.cleaning import _kinds, _lines
+    from samestory.cleaning.segmenter import segment
+
+    lines = _lines("\n".join(lines))
+    asked = []
+    segment(lines, _kinds(lines), embed=_fake_embed, decide=lambda i, c: (asked.append((i, c)) or (False, 0.0)))
+    return lines, asked
+
+
+PARA = [
+    "The regional council approved the new budget on Tuesday after a long debate about the costs of the bridge repair.",
+    "Members of the opposition said the plan would raise local taxes for families in the coming two years.",
+]
+NEXT = [
+    "Firefighters fought a blaze at a warehouse near the harbour for most of the night, the fire service said on Wednesday.",
+    "No one was hurt, but the building and the goods stored inside it were destroyed by the flames before dawn.",
+]
+CAPTION = "Firefighters at the warehouse near the harbour. (AP Photo/Nick Ut)"
+
+
+def test_a_headline_is_the_line_right_above_the_captions():
+    lines, asked = _candidates([*PARA, "TE Jeremy Shockey (groin)", "Warehouse Fire Destroys Harbour Goods", CAPTION, *NEXT])
+    asked_at = [lines[i] for i, _ in asked]
+    assert asked_at[0] == "Warehouse Fire Destroys Harbour Goods" and "TE Jeremy Shockey (groin)" not in asked_at
+    assert asked[0][1].headline and asked[0][1].captions == 1
+
+
+def test_a_time_stamp_beside_the_captions_still_makes_a_candidate():
+    lines, asked = _candidates([*PARA, "Updated Saturday, December 05, 2009 8:28 PM", CAPTION, "Advertisement", *NEXT])
+    assert [i for i, _ in asked] == [2] and not asked[0][1].headline
+
+
+def test_a_long_title_set_as_body_is_no_story_before_its_captions():
+    title = ("Jury shown horrific moment innocent mother is shot dead shielding her child when she is caught up in a gang "
+             "attack as she picks up her daughter from school")
+    _, asked = _candidates([title, CAPTION, *NEXT, *PARA])
+    assert asked == [] or all(i > 1 for i, _ in asked)
+
+
+def test_shipped_boundary_model_loads_and_ranks():
+    from samestory.cleaning.segmenter import Candidate, load_boundary_model
+
+    m = load_boundary_model()
+    clear = Candidate(True, True, 2, 0.1, 0.4, 0.5, 0.9, 0.0, 0.1, 0.0)
+    mid_photo = Candidate(False, False, 1, 0.7, -0.1, -0.1, 0.5, 0.3, 0.7, 0.0)
+    assert m.probability(clear) > 0.9 > 0.1 > m.probability(mid_photo)

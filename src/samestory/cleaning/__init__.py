@@ -196,9 +196,7 @@ def clean(doc: RawDocument | Article, *, settings: Settings | None = None) -> li
             lines,
             kinds,
             embed=embed,
-            headline_shift=settings.clean.headline_shift,
-            topic_shift=settings.clean.topic_shift,
-            caption_affinity=settings.clean.caption_affinity,
+            threshold=settings.clean.boundary_probability,
         )
     else:
         segments = [Segment(0, len(lines), None, "start")]

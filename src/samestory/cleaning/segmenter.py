@@ -1,43 +1,111 @@
 """Story segmentation: where does a page that holds several stories change story?
 
-Candidate boundaries, and the evidence each needs (false splits are worse than
-missed ones, so weaker structure needs stronger evidence):
+Candidate boundaries:
 
 1. a headline-like line, after body text, that the page repeats within the next
    few lines (a page template printing each story's headline twice): split;
-2. a headline-like line next to captions or markers, after body text: split when
-   the text before and after is less similar than ``headline_shift``, or when the
-   headline and captions describe the text after better than the text before (by
-   at least ``caption_affinity``: a headline and its photos belong to what follows,
-   a last sentence without a full stop to what precedes);
-3. a block of captions/markers between body text, with no headline: split only when
-   the captions describe the text after better than the text before (by at least
-   ``caption_affinity``: a story's photos sit at its top, a mid-article photo fits
-   both sides) *and* the similarity is below ``topic_shift``.
+2. a headline-like line next to captions or markers, after body text;
+3. a block of captions/markers between body text, with or without a headline after it.
 
-Similarities are cosines of mean sentence embeddings of up to six body lines on
-each side, computed only at candidates, so a page without any costs nothing.
-Thresholds are chosen on ECB+ train pages by ``benchmarks/bench_segmentation.py``.
+Candidates 2 and 3 are decided by a learned boundary model (``BoundaryModel``: a
+logistic regression over the evidence at the candidate, shipped in
+``cleaning/model/boundary.json`` and rebuilt by ``scripts/train_segmenter.py`` on
+ECB+ train pages): how similar the text before and after is, how much better the
+headline and captions describe the text after than the text before (by the mean
+of each side and by the best-fitting line), whether the names change, whether a
+headline or a site marker is there. False splits are worse than missed ones: the
+threshold is chosen on train pages for at most 1% falsely split pages.
+
+Similarities are cosines of sentence embeddings of up to six body lines on each
+side, computed only at candidates, so a page without any costs nothing.
 """
 
 from __future__ import annotations
 
+import json
+import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
+from ..errors import ModelError
 from .lines import NOISE, is_headline_like, norm_key
 
-__all__ = ["Segment", "segment"]
+__all__ = ["BOUNDARY_FEATURES", "BOUNDARY_MODEL", "BoundaryModel", "Candidate", "Segment", "load_boundary_model", "model_decision", "segment"]
 
-_MIN_BODY_WORDS = 12  # body text before a boundary: at least one real paragraph
+_MIN_BODY_WORDS = 25  # body text before a boundary: at least two real paragraphs...
+_MIN_BODY_LINES = 2  # ...not just a long title set as body text
 _REPEAT_WINDOW = 8
-_NOISE_WINDOW = 3
 _SIDE_LINES = 6
 _SIDE_CHARS = 400
 _MIN_SIDE_WORDS = 20
+_LEAD_LINES = 3
+_SHORT_WORDS = 8
 _MAX_CANDIDATES = 200  # bound the work on huge pages
+BOUNDARY_MODEL = Path(__file__).parent / "model" / "boundary.json"
+_NAME = re.compile(r"(?<=[\w,;:] )[A-ZÀ-ÖØ-ÞŁŚŻŹĆŃÓĘĄÇĞİŞÜА-Я][\w'’-]+")  # a capitalised word inside a sentence
+
+BOUNDARY_FEATURES = ["headline", "marker", "captions", "similarity", "affinity", "best_affinity", "caption_after", "names_jaccard",
+                     "lead_after", "short_before"]
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """The evidence at a possible story boundary (2 or 3 above)."""
+
+    headline: bool  # a headline-like line starts the next story
+    marker: bool  # a site marker line ("TT", "AP") is in the block
+    captions: int  # caption lines in the block
+    similarity: float  # cosine of the mean embeddings of the text before and after
+    affinity: float  # how much better the header fits the text after than before (mean embeddings)
+    best_affinity: float  # the same with each side's best-fitting line
+    caption_after: float  # the header's best fit among the lines after
+    names_jaccard: float  # overlap of the capitalised names before and after
+    lead_after: float  # similarity of the current story's lead and the text after
+    short_before: float  # share of short lines among the three before (a list or table, not a story's end)
+
+    def vector(self) -> list[float]:
+        return [float(self.headline), float(self.marker), math.log1p(self.captions), self.similarity, self.affinity,
+                self.best_affinity, self.caption_after, self.names_jaccard, self.lead_after,
+                self.short_before]
+
+
+@dataclass(frozen=True, slots=True)
+class BoundaryModel:
+    """P(a candidate is a story boundary): a logistic regression over standardised ``Candidate.vector()``."""
+
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+
+    def probability(self, c: Candidate) -> float:
+        z = self.intercept + sum(w * (x - m) / s for w, x, m, s in zip(self.coef, c.vector(), self.mean, self.scale))
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+    def to_dict(self) -> dict:
+        return {"features": BOUNDARY_FEATURES, "mean": list(self.mean), "scale": list(self.scale), "coef": list(self.coef),
+                "intercept": self.intercept}
+
+
+@lru_cache(maxsize=4)
+def load_boundary_model(path: str | None = None) -> BoundaryModel:
+    where = Path(path) if path else BOUNDARY_MODEL
+    try:
+        d = json.loads(where.read_text())
+        if d.get("features") != BOUNDARY_FEATURES:
+            raise ValueError("it was trained on other features")
+        return BoundaryModel(tuple(d["mean"]), tuple(d["scale"]), tuple(d["coef"]), float(d["intercept"]))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ModelError(f"cannot load the boundary model from '{where}': {exc}; rebuild it with scripts/train_segmenter.py",
+                         code="SS406") from None
+
+
+Decide = Callable[[int, Candidate], tuple[bool, float]]  # (split?, probability) for a candidate at a line
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,20 +121,34 @@ def _is_body(kind: str) -> bool:
     return kind not in NOISE
 
 
+def model_decision(threshold: float, model: BoundaryModel | None = None) -> Decide:
+    """The shipped boundary model's decision at ``threshold``."""
+    m = model or load_boundary_model()
+
+    def decide(_: int, c: Candidate) -> tuple[bool, float]:
+        p = m.probability(c)
+        return p >= threshold, p
+
+    return decide
+
+
 def segment(
     lines: Sequence[str],
     kinds: Sequence[str],
     *,
     embed: Callable[[list[str]], np.ndarray] | None,
-    headline_shift: float,
-    topic_shift: float,
-    caption_affinity: float = 0.25,
+    decide: Decide | None = None,
+    threshold: float = 0.5,
 ) -> list[Segment]:
-    """Split line indices into stories; ``embed`` None means structure-only (rule 1)."""
+    """Split line indices into stories; ``embed`` None means structure-only (rule 1). Candidates 2 and 3 go to
+    ``decide`` (default: the shipped boundary model at ``threshold``)."""
     n = len(lines)
-    keys = [norm_key(t) for t in lines]
+    if embed is not None and decide is None:
+        decide = model_decision(threshold)
+    page = _Page(lines, kinds, [norm_key(t) for t in lines], embed, decide)
     starts: list[Segment] = [Segment(0, n, None, "start")]
-    body_words = 0  # words of body text since the current story started
+    body_words = body_lines = 0  # body text since the current story started
+    seen: set[str] = set()
     candidates = 0
     first_headline = None  # the page's own headline: a headline-like line above its first paragraph
     for k in range(n):
@@ -74,25 +156,28 @@ def segment(
             if is_headline_like(lines[k]):
                 first_headline = k
             break
-    headline_keys = {keys[first_headline]} if first_headline is not None else set()
+    headline_keys = {page.keys[first_headline]} if first_headline is not None else set()
     i = 0
     while i < n:
         kind, text = kinds[i], lines[i]
-        if _is_body(kind) and is_headline_like(text) and keys[i] in headline_keys:
+        if _is_body(kind) and is_headline_like(text) and page.keys[i] in headline_keys:
             i += 1  # the current story's own headline, repeated
             continue
-        if body_words >= _MIN_BODY_WORDS and candidates < _MAX_CANDIDATES:
-            found = _boundary(i, lines, kinds, keys, embed, headline_shift, topic_shift, caption_affinity)
+        if body_words >= _MIN_BODY_WORDS and body_lines >= _MIN_BODY_LINES and candidates < _MAX_CANDIDATES:
+            found = _boundary(page, i, starts[-1].start)
             if found is not None:
                 candidates += 1
                 if found.evidence:
                     starts.append(found)
-                    body_words = 0
-                    headline_keys = {keys[found.headline]} if found.headline is not None else set()
+                    body_words = body_lines = 0
+                    seen = set()
+                    headline_keys = {page.keys[found.headline]} if found.headline is not None else set()
                     i = found.start + 1
                     continue
-        if _is_body(kind) and not is_headline_like(text):
+        if _is_body(kind) and not is_headline_like(text) and page.keys[i] not in seen:
             body_words += len(text.split())
+            body_lines += 1
+            seen.add(page.keys[i])  # a paragraph printed twice counts once
         i += 1
     return [
         Segment(s.start, starts[k + 1].start if k + 1 < len(starts) else n, s.headline, s.evidence, s.similarity)
@@ -100,62 +185,58 @@ def segment(
     ]
 
 
-def _boundary(
-    i: int,
-    lines: Sequence[str],
-    kinds: Sequence[str],
-    keys: Sequence[str],
-    embed: Callable[[list[str]], np.ndarray] | None,
-    headline_shift: float,
-    topic_shift: float,
-    caption_affinity: float,
-) -> Segment | None:
-    """A candidate at line i: None if it is no candidate; evidence "" if rejected."""
+@dataclass(frozen=True, slots=True)
+class _Page:
+    lines: Sequence[str]
+    kinds: Sequence[str]
+    keys: Sequence[str]
+    embed: Callable[[list[str]], np.ndarray] | None
+    decide: Decide | None
+
+
+def _boundary(page: _Page, i: int, story: int) -> Segment | None:
+    """A candidate at line i (the current story starts at line ``story``): None if it is no candidate;
+    evidence "" if rejected."""
+    lines, kinds, keys = page.lines, page.kinds, page.keys
     n = len(lines)
     if _is_body(kinds[i]) and is_headline_like(lines[i]):
         after = range(i + 1, min(n, i + 1 + _REPEAT_WINDOW))
         if any(keys[j] == keys[i] for j in after):
             return Segment(i, n, i, "repeated headline")
-        if any(kinds[j] in ("caption", "marker") for j in range(i + 1, min(n, i + 1 + _NOISE_WINDOW))):
+        # captions or a marker right below (a headline-like line above another one is a list item or a source line)
+        if i + 1 < n and kinds[i + 1] in ("caption", "marker"):
             start = _next_body(i + 1, lines, kinds)
-            header = [lines[i]] + [lines[k] for k in range(i + 1, start) if kinds[k] == "caption"]
-            sim, affinity = _similarity(i, start, lines, kinds, embed, header)
-            return _decide(i, n, i, sim, affinity, headline_shift, caption_affinity, "headline and captions")
+            return _judge(page, story, i, start, i, range(i + 1, start), "headline and captions")
         return None
-    if kinds[i] in ("caption", "marker") and (i == 0 or _is_body(kinds[i - 1])):
+    if not _is_body(kinds[i]) and (i == 0 or _is_body(kinds[i - 1])):
         j = i
         while j < n and not _is_body(kinds[j]):
             j += 1
-        # photo captions or a lettered site marker ("TT", "AP"); an ellipsis or a rule line is no boundary
-        if j >= n or not any(kinds[k] == "caption" or any(c.isalpha() for c in lines[k]) for k in range(i, j)):
+        # a block of noise with photo captions or a lettered site marker ("TT", "AP") in it (a time stamp or
+        # an "Advertisement" may stand beside them); an ellipsis or a rule line is no boundary
+        if j >= n or not any(kinds[k] == "caption" or (kinds[k] == "marker" and any(c.isalpha() for c in lines[k]))
+                             for k in range(i, j)):
             return None
-        captions = [lines[k] for k in range(i, j) if kinds[k] == "caption"]
         if is_headline_like(lines[j]):  # captions, then the next story's headline
-            start = _next_body(j, lines, kinds)
-            sim, affinity = _similarity(i, start, lines, kinds, embed, [*captions, lines[j]])
-            return _decide(i, n, j, sim, affinity, headline_shift, caption_affinity, "captions and headline")
-        sim, affinity = _similarity(i, j, lines, kinds, embed, captions)
-        ok = sim is not None and affinity is not None and sim < topic_shift and affinity >= caption_affinity
-        return Segment(i, n, None, "captions of the next story and a topic shift" if ok else "", sim)
+            return _judge(page, story, i, _next_body(j, lines, kinds), j, range(i, j), "captions and headline")
+        return _judge(page, story, i, j, None, range(i, j), "captions of the next story")
     return None
 
 
-def _decide(
-    start: int,
-    n: int,
-    headline: int,
-    sim: float | None,
-    affinity: float | None,
-    headline_shift: float,
-    caption_affinity: float,
-    what: str,
-) -> Segment:
-    """A headline next to captions starts a story when the text changes or the header describes what follows."""
-    if sim is not None and sim < headline_shift:
-        return Segment(start, n, headline, f"{what}, topic shift", sim)
-    if affinity is not None and affinity >= caption_affinity:
-        return Segment(start, n, headline, f"{what} describing what follows", sim)
-    return Segment(start, n, headline, "", sim)
+def _judge(page: _Page, story: int, start: int, body: int, headline: int | None, block: range, what: str) -> Segment:
+    """Measure the evidence for a story starting at ``start`` (its body at ``body``; the current story began at
+    ``story``) and let the page's ``decide`` judge it."""
+    n = len(page.lines)
+    if page.embed is None or page.decide is None:
+        return Segment(start, n, headline, "")
+    captions = [page.lines[k] for k in block if page.kinds[k] == "caption"]
+    header = ([page.lines[headline]] if headline is not None else []) + captions
+    shape = (headline is not None, any(page.kinds[k] == "marker" for k in block), len(captions))
+    c = _candidate(page, story, start, body, header, shape)
+    if c is None:
+        return Segment(start, n, headline, "")  # too little text on one side to tell
+    ok, p = page.decide(start, c)
+    return Segment(start, n, headline, f"{what} (p={p:.2f})" if ok else "", c.similarity)
 
 
 def _next_body(j: int, lines: Sequence[str], kinds: Sequence[str]) -> int:
@@ -174,30 +255,37 @@ def _side(lines: Sequence[str], kinds: Sequence[str], idx: range) -> list[str]:
     return out
 
 
-def _similarity(
-    before_end: int,
-    after_start: int,
-    lines: Sequence[str],
-    kinds: Sequence[str],
-    embed: Callable[[list[str]], np.ndarray] | None,
-    captions: Sequence[str] = (),
-) -> tuple[float | None, float | None]:
-    """(similarity of the text before and after, how much better the captions fit after than before)."""
-    if embed is None:
-        return None, None
+def _names(texts: Sequence[str]) -> set[str]:
+    return {m.group(0).casefold() for t in texts for m in _NAME.finditer(t)}
+
+
+def _candidate(page: _Page, story: int, before_end: int, after_start: int, header: Sequence[str],
+               shape: tuple[bool, bool, int]) -> Candidate | None:
+    """The evidence between the text before ``before_end`` and from ``after_start``; None with too little text on a side."""
+    lines, kinds = page.lines, page.kinds
     before = _side(lines, kinds, range(before_end - 1, -1, -1))
     after = _side(lines, kinds, range(after_start, len(lines)))
     if sum(len(t.split()) for t in before) < _MIN_SIDE_WORDS or sum(len(t.split()) for t in after) < _MIN_SIDE_WORDS:
-        return None, None  # too little text on one side to tell a topic shift from noise
-    caps = [c[:_SIDE_CHARS] for c in captions]
-    vecs = embed(before + after + caps)
-    a = _unit(vecs[: len(before)].mean(axis=0))
-    b = _unit(vecs[len(before) : len(before) + len(after)].mean(axis=0))
-    affinity = None
-    if caps:
-        c = _unit(vecs[len(before) + len(after) :].mean(axis=0))
+        return None
+    lead = _side(lines, kinds, range(story, before_end))[:_LEAD_LINES]  # the current story's lead
+    caps = [c[:_SIDE_CHARS] for c in header]
+    vecs = np.asarray(page.embed(before + after + lead + caps), dtype=np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True) + 1e-12
+    parts = np.split(vecs, np.cumsum([len(before), len(after), len(lead)]))
+    vb, va, vl, vc = parts
+    a, b = _unit(vb.mean(axis=0)), _unit(va.mean(axis=0))
+    affinity = best = after_fit = 0.0
+    if len(vc):
+        c = _unit(vc.mean(axis=0))
         affinity = float(c @ b - c @ a)
-    return float(a @ b), affinity
+        fit_after, fit_before = (vc @ va.T).max(), (vc @ vb.T).max()
+        best, after_fit = float(fit_after - fit_before), float(fit_after)
+    lead_after = float(_unit(vl.mean(axis=0)) @ b) if len(vl) else float(a @ b)
+    na, nb = _names(before), _names(after)
+    jaccard = len(na & nb) / len(na | nb) if na | nb else 0.0
+    prev = [lines[k] for k in range(max(0, before_end - 3), before_end)]
+    short = sum(len(t.split()) < _SHORT_WORDS for t in prev) / len(prev) if prev else 0.0
+    return Candidate(*shape, float(a @ b), affinity, best, after_fit, jaccard, lead_after, short)
 
 
 def _unit(v: np.ndarray) -> np.ndarray:

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ..analysis.matching import EntityMatch, match_entities
 from ..errors import ModelError
-from ..records import Analysis
+from ..records import Analysis, Entity
 from ..scoring.features import FEATURE_NAMES, feature_matrix
 from ..scoring.model import DIMENSIONS, load_scorer
 from .candidates import ROUND
@@ -25,18 +26,46 @@ from .candidates import ROUND
 __all__ = ["LINK_FEATURES", "link_features", "link_probabilities", "load_linker", "LINKER_DIR"]
 
 LINKER_DIR = Path(__file__).parent / "model"
-LINK_FEATURES: list[str] = [*FEATURE_NAMES, *(f"scorer_{d}" for d in DIMENSIONS), "scorer_probability"]
+# who the story is about: look-alike events of one topic (two DUI arrests of one team's players)
+# share places, organisations and vocabulary and differ in their central people
+ACTOR_FEATURES = ["main_per_matched", "main_per_mentions", "top_actors_matched"]
+LINK_FEATURES: list[str] = [*FEATURE_NAMES, *(f"scorer_{d}" for d in DIMENSIONS), "scorer_probability", *ACTOR_FEATURES]
+
+
+def _ranked(entities, labels: tuple[str, ...]) -> list[Entity]:
+    return sorted((e for e in entities if e.label in labels), key=lambda e: (-e.mentions, e.key))
+
+
+def actor_features(a: Analysis, b: Analysis, match: EntityMatch) -> list[float]:
+    """Symmetric: is each side's most-mentioned person named by the other (the worse side; -1 without a
+    person on a side), how often the less-mentioned of the two main people is named (log), and the
+    smaller share of each side's top three people/organisations that the other names."""
+    in_a = {id(x) for x, _ in match.matched}
+    in_b = {id(y) for _, y in match.matched}
+    per_a, per_b = _ranked(a.entities, ("PER",)), _ranked(b.entities, ("PER",))
+    if per_a and per_b:
+        main = float(min(id(per_a[0]) in in_a, id(per_b[0]) in in_b))
+        mentions = float(np.log1p(min(per_a[0].mentions, per_b[0].mentions)))
+    else:
+        main, mentions = -1.0, 0.0
+    shares = []
+    for ents, seen in ((a.entities, in_a), (b.entities, in_b)):
+        top = _ranked(ents, ("PER", "ORG"))[:3]
+        shares.append(sum(id(e) in seen for e in top) / len(top) if top else -1.0)
+    return [main, mentions, min(shares)]
 
 
 def link_features(pairs: Sequence[tuple[Analysis, Analysis]]) -> np.ndarray:
     """Rows of LINK_FEATURES for candidate pairs."""
-    X = feature_matrix(pairs)
-    if not len(X):
+    if not pairs:
         return np.zeros((0, len(LINK_FEATURES)))
+    matches = [match_entities(a, b) for a, b in pairs]
+    X = feature_matrix(pairs, [(m, None) for m in matches])
     scorer = load_scorer()
     preds = scorer.predict(X)
     extra = np.column_stack([*(preds[d] for d in DIMENSIONS), scorer.probability(X)])
-    return np.hstack([X, extra])
+    actors = np.array([actor_features(a, b, m) for (a, b), m in zip(pairs, matches)], dtype=np.float64)
+    return np.hstack([X, extra, actors])
 
 
 @lru_cache(maxsize=2)
