@@ -4,17 +4,22 @@ Candidate boundaries:
 
 1. a headline-like line, after body text, that the page repeats within the next
    few lines (a page template printing each story's headline twice): split;
-2. a headline-like line next to captions or markers, after body text;
-3. a block of captions/markers between body text, with or without a headline after it.
+2. a headline-like line right above captions or a marker, after body text;
+3. a block of noise lines holding captions or a lettered marker (a time stamp or an
+   "Advertisement" may stand beside them) between body text, with or without a
+   headline after it.
 
-Candidates 2 and 3 are decided by a learned boundary model (``BoundaryModel``: a
-logistic regression over the evidence at the candidate, shipped in
-``cleaning/model/boundary.json`` and rebuilt by ``scripts/train_segmenter.py`` on
-ECB+ train pages): how similar the text before and after is, how much better the
-headline and captions describe the text after than the text before (by the mean
-of each side and by the best-fitting line), whether the names change, whether a
-headline or a site marker is there. False splits are worse than missed ones: the
-threshold is chosen on train pages for at most 1% falsely split pages.
+Body text before a candidate means at least two distinct paragraphs (a long title
+set as body text is no story yet). Candidates 2 and 3 are decided by a learned
+boundary model (``BoundaryModel``: a logistic regression over the evidence at the
+candidate, shipped in ``cleaning/model/boundary.json`` and rebuilt by
+``scripts/train_segmenter.py`` on ECB+ train pages): how similar the text before and
+after is, how much better the headline and captions describe the text after than
+the text before (by the mean of each side and by the best-fitting line), whether
+the names change, how well the current story's lead fits the text after, whether
+short list-like lines precede, whether a headline or a site marker is there. False
+splits are worse than missed ones: the threshold (``clean.boundary_probability``)
+is chosen on train pages for at most 1% falsely split pages.
 
 Similarities are cosines of sentence embeddings of up to six body lines on each
 side, computed only at candidates, so a page without any costs nothing.
