@@ -59,13 +59,16 @@ def prf(golds: list[str], preds: list[str]) -> tuple[float, float, float]:
     return p, r, 2 * p * r / (p + r)
 
 
-def cleaned(text: str, title: str | None, settings) -> str:
+def cleaned(text: str, title: str | None, settings, stories: list[int] | None = None) -> str:
+    """The cleaned body (all stories of the page joined); ``stories`` gets how many stories the page gave."""
     if not text.strip():
         return ""
     try:
         arts = clean(article_from_dict({"id": "x", "text": text, "title": title}), settings=settings)
     except InputError:
         return ""
+    if stories is not None:
+        stories.append(len(arts))
     return "\n\n".join(a.text for a in arts)
 
 
@@ -75,7 +78,7 @@ def scrapinghub(limit: int | None) -> dict:
     ids = sorted(gold)[:limit]
     settings = load_settings(overrides={"clean": {"segment": False}})
     settings_split = load_settings()
-    golds, raw, ours, ours_split = [], [], [], []
+    golds, raw, ours, ours_split, stories = [], [], [], [], []
     t_extract = t_clean = 0.0
     for item in ids:
         html = gzip.decompress((root / "html" / f"{item}.html.gz").read_bytes()).decode("utf-8", "replace")
@@ -85,7 +88,7 @@ def scrapinghub(limit: int | None) -> dict:
         text, title = (found["text"], found["title"]) if found else ("", None)
         ours.append(cleaned(text, title, settings))
         t2 = time.perf_counter()
-        ours_split.append(cleaned(text, title, settings_split))
+        ours_split.append(cleaned(text, title, settings_split, stories))
         t_extract += t1 - t0
         t_clean += t2 - t1
         golds.append(gold[item]["articleBody"])
@@ -109,7 +112,10 @@ def scrapinghub(limit: int | None) -> dict:
     )
     speed = {"pages": len(ids), "extract_pages_per_s": len(ids) / t_extract, "clean_pages_per_s": len(ids) / t_clean}
     print(f"speed: trafilatura {speed['extract_pages_per_s']:.1f} pages/s; cleaning {speed['clean_pages_per_s']:.1f} pages/s")
-    return {"scores": {k: dict(zip(("precision", "recall", "f1"), v)) for k, v in rows.items()}, "speed": speed}
+    split = sum(n > 1 for n in stories)
+    print(f"pages split into several stories: {split} of {len(stories)} (one article per page: each split is a false one)")
+    return {"scores": {k: dict(zip(("precision", "recall", "f1"), v)) for k, v in rows.items()}, "speed": speed,
+            "split_pages": split, "pages": len(stories)}
 
 
 def trafilatura_eval(limit: int | None) -> dict:
@@ -117,6 +123,8 @@ def trafilatura_eval(limit: int | None) -> dict:
     spec = json.loads((root / "evaldata.json").read_text())
     names = sorted(spec)[:limit]
     settings = load_settings(overrides={"clean": {"segment": False}})
+    settings_split = load_settings()
+    stories: list[int] = []
     pages = {}
     with tarfile.open(root / "eval_html.tar.xz") as tar:
         members = {Path(m.name).name: m for m in tar.getmembers() if m.isfile()}
@@ -133,6 +141,7 @@ def trafilatura_eval(limit: int | None) -> dict:
         found = extract_html(html)
         text = found["text"] if found else ""
         variants = {"trafilatura": text, "trafilatura + clean": cleaned(text, found and found["title"], settings)}
+        cleaned(text, found and found["title"], settings_split, stories)
         norm = {k: " ".join(v.split()) for k, v in variants.items()}
         for key, out in norm.items():
             c = counts[key]
@@ -148,7 +157,9 @@ def trafilatura_eval(limit: int | None) -> dict:
         ["extractor", "must-keep kept", "must-drop dropped"],
         rows,
     )
-    return {"pages": len(pages), "scores": {r[0]: {"keep": r[1], "drop": r[2]} for r in rows}}
+    split = sum(n > 1 for n in stories)
+    print(f"pages split into several stories: {split} of {len(stories)} (pages of one article or post: a split is most likely false)")
+    return {"pages": len(pages), "scores": {r[0]: {"keep": r[1], "drop": r[2]} for r in rows}, "split_pages": split}
 
 
 def main() -> None:

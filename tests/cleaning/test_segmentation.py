@@ -114,6 +114,6 @@ def test_shipped_boundary_model_loads_and_ranks():
     from samestory.cleaning.segmenter import Candidate, load_boundary_model
 
     m = load_boundary_model()
-    clear = Candidate(True, True, 2, 0.1, 0.4, 0.5, 0.9, 0.0, 0.1, 0.0)
-    mid_photo = Candidate(False, False, 1, 0.7, -0.1, -0.1, 0.5, 0.3, 0.7, 0.0)
+    clear = Candidate(True, False, True, 2, 0.1, 0.4, 0.5, 0.9, 0.0, 0.1, 0.0)
+    mid_photo = Candidate(False, False, False, 1, 0.7, -0.1, -0.1, 0.5, 0.3, 0.7, 0.0)
     assert m.probability(clear) > 0.9 > 0.1 > m.probability(mid_photo)

@@ -3,14 +3,15 @@
 Candidate boundaries:
 
 1. a headline-like line, after body text, that the page repeats within the next
-   few lines (a page template printing each story's headline twice): split;
+   few lines (a page template printing each story's headline twice; without
+   embeddings, structure only, this alone splits);
 2. a headline-like line right above captions or a marker, after body text;
 3. a block of noise lines holding captions or a lettered marker (a time stamp or an
    "Advertisement" may stand beside them) between body text, with or without a
    headline after it.
 
 Body text before a candidate means at least two distinct paragraphs (a long title
-set as body text is no story yet). Candidates 2 and 3 are decided by a learned
+set as body text is no story yet). All candidates are decided by a learned
 boundary model (``BoundaryModel``: a logistic regression over the evidence at the
 candidate, shipped in ``cleaning/model/boundary.json`` and rebuilt by
 ``scripts/train_segmenter.py`` on ECB+ train pages): how similar the text before and
@@ -54,15 +55,16 @@ _MAX_CANDIDATES = 200  # bound the work on huge pages
 BOUNDARY_MODEL = Path(__file__).parent / "model" / "boundary.json"
 _NAME = re.compile(r"(?<=[\w,;:] )[A-ZÀ-ÖØ-ÞŁŚŻŹĆŃÓĘĄÇĞİŞÜА-Я][\w'’-]+")  # a capitalised word inside a sentence
 
-BOUNDARY_FEATURES = ["headline", "marker", "captions", "similarity", "affinity", "best_affinity", "caption_after", "names_jaccard",
+BOUNDARY_FEATURES = ["headline", "repeated", "marker", "captions", "similarity", "affinity", "best_affinity", "caption_after", "names_jaccard",
                      "lead_after", "short_before"]
 
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """The evidence at a possible story boundary (2 or 3 above)."""
+    """The evidence at a possible story boundary."""
 
     headline: bool  # a headline-like line starts the next story
+    repeated: bool  # ...and the page prints it again within a few lines
     marker: bool  # a site marker line ("TT", "AP") is in the block
     captions: int  # caption lines in the block
     similarity: float  # cosine of the mean embeddings of the text before and after
@@ -74,7 +76,7 @@ class Candidate:
     short_before: float  # share of short lines among the three before (a list or table, not a story's end)
 
     def vector(self) -> list[float]:
-        return [float(self.headline), float(self.marker), math.log1p(self.captions), self.similarity, self.affinity,
+        return [float(self.headline), float(self.repeated), float(self.marker), math.log1p(self.captions), self.similarity, self.affinity,
                 self.best_affinity, self.caption_after, self.names_jaccard, self.lead_after,
                 self.short_before]
 
@@ -145,7 +147,7 @@ def segment(
     decide: Decide | None = None,
     threshold: float = 0.5,
 ) -> list[Segment]:
-    """Split line indices into stories; ``embed`` None means structure-only (rule 1). Candidates 2 and 3 go to
+    """Split line indices into stories; ``embed`` None means structure-only (rule 1 alone). Candidates go to
     ``decide`` (default: the shipped boundary model at ``threshold``)."""
     n = len(lines)
     if embed is not None and decide is None:
@@ -206,8 +208,12 @@ def _boundary(page: _Page, i: int, story: int) -> Segment | None:
     n = len(lines)
     if _is_body(kinds[i]) and is_headline_like(lines[i]):
         after = range(i + 1, min(n, i + 1 + _REPEAT_WINDOW))
-        if any(keys[j] == keys[i] for j in after):
-            return Segment(i, n, i, "repeated headline")
+        again = next((j for j in after if keys[j] == keys[i]), None)
+        if again is not None:  # a template printing each story's headline twice (or a list repeating an item)
+            if page.embed is None:
+                return Segment(i, n, i, "repeated headline")  # structure only: the repeat is all the evidence
+            start = _next_body(again + 1, lines, kinds)
+            return _judge(page, story, i, start, i, range(i + 1, start), "repeated headline", repeated=True)
         # captions or a marker right below (a headline-like line above another one is a list item or a source line)
         if i + 1 < n and kinds[i + 1] in ("caption", "marker"):
             start = _next_body(i + 1, lines, kinds)
@@ -228,7 +234,8 @@ def _boundary(page: _Page, i: int, story: int) -> Segment | None:
     return None
 
 
-def _judge(page: _Page, story: int, start: int, body: int, headline: int | None, block: range, what: str) -> Segment:
+def _judge(page: _Page, story: int, start: int, body: int, headline: int | None, block: range, what: str,
+           repeated: bool = False) -> Segment:
     """Measure the evidence for a story starting at ``start`` (its body at ``body``; the current story began at
     ``story``) and let the page's ``decide`` judge it."""
     n = len(page.lines)
@@ -236,7 +243,7 @@ def _judge(page: _Page, story: int, start: int, body: int, headline: int | None,
         return Segment(start, n, headline, "")
     captions = [page.lines[k] for k in block if page.kinds[k] == "caption"]
     header = ([page.lines[headline]] if headline is not None else []) + captions
-    shape = (headline is not None, any(page.kinds[k] == "marker" for k in block), len(captions))
+    shape = (headline is not None, repeated, any(page.kinds[k] == "marker" for k in block), len(captions))
     c = _candidate(page, story, start, body, header, shape)
     if c is None:
         return Segment(start, n, headline, "")  # too little text on one side to tell
@@ -265,7 +272,7 @@ def _names(texts: Sequence[str]) -> set[str]:
 
 
 def _candidate(page: _Page, story: int, before_end: int, after_start: int, header: Sequence[str],
-               shape: tuple[bool, bool, int]) -> Candidate | None:
+               shape: tuple[bool, bool, bool, int]) -> Candidate | None:
     """The evidence between the text before ``before_end`` and from ``after_start``; None with too little text on a side."""
     lines, kinds = page.lines, page.kinds
     before = _side(lines, kinds, range(before_end - 1, -1, -1))
