@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -35,6 +36,7 @@ __all__ = [
 _SPACES = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=8192)  # placement and repair ask for the same articles' hashes again and again
 def content_hash(text: str) -> str:
     """A stable hash of a text's content: NFC, whitespace-collapsed, case kept."""
     norm = _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()

@@ -81,6 +81,7 @@ def skeleton(token: str) -> str:
     return re.sub(r"(.)\1+", r"\1", sk)  # doubled letters once: mohammed/mohamed
 
 
+@lru_cache(maxsize=262144)  # the same names meet again in every pair of a story
 def names_match(a: str, b: str) -> bool:
     """Two person/organisation names refer to the same one.
 
