@@ -27,12 +27,22 @@ def same_entity(a: Entity, b: Entity) -> bool:
 
 
 def match_entities(a: Analysis, b: Analysis) -> EntityMatch:
-    """Greedy one-to-one matching, most-mentioned first."""
+    """Greedy one-to-one matching, most-mentioned first: each of a's entities takes the first unused entity of b
+    that is ``same_entity`` with it. Resolved keys are looked up; only unresolved names are compared by spelling."""
+    by_key: dict[str, list[int]] = {}
+    names: list[int] = []  # b's unresolved names, in b's order
+    for j, eb in enumerate(b.entities):
+        by_key.setdefault(eb.key, []).append(j)
+        if eb.key.startswith("name:"):
+            names.append(j)
     used: set[int] = set()
     matched = []
     only_a = []
     for ea in a.entities:
-        j = next((j for j, eb in enumerate(b.entities) if j not in used and same_entity(ea, eb)), None)
+        if ea.key.startswith("name:"):
+            j = next((j for j in names if j not in used and same_entity(ea, b.entities[j])), None)
+        else:
+            j = next((j for j in by_key.get(ea.key, ()) if j not in used), None)
         if j is None:
             only_a.append(ea)
         else:
