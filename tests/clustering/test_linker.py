@@ -4,7 +4,12 @@ import numpy as np
 
 from samestory import analyse_all, article_from_dict
 from samestory.analysis.matching import match_entities
-from samestory.clustering.linker import ACTOR_FEATURES, LINK_FEATURES, actor_features, link_features
+from samestory.clustering.linker import (
+    ACTOR_FEATURES,
+    LINK_FEATURES,
+    actor_features,
+    link_features,
+)
 
 JACKSON = ("San Diego Chargers receiver Vincent Jackson was arrested on suspicion of drunk driving early Monday, "
            "police said. Jackson was stopped in Poway. The Chargers said they were aware of Jackson's arrest.")

@@ -23,7 +23,7 @@ from ..scoring.features import FEATURE_NAMES, feature_matrix
 from ..scoring.model import DIMENSIONS, load_scorer
 from .candidates import ROUND
 
-__all__ = ["ACTOR_FEATURES", "LINK_FEATURES", "actor_features", "link_features", "link_probabilities", "load_linker", "LINKER_DIR"]
+__all__ = ["ACTOR_FEATURES", "LINKER_DIR", "LINK_FEATURES", "actor_features", "link_features", "link_probabilities", "load_linker"]
 
 LINKER_DIR = Path(__file__).parent / "model"
 # who the story is about: look-alike events of one topic (two DUI arrests of one team's players)
