@@ -139,6 +139,17 @@ def model_decision(threshold: float, model: BoundaryModel | None = None) -> Deci
     return decide
 
 
+@dataclass(frozen=True, slots=True)
+class _Page:
+    """One page being segmented: its lines, their kinds and keys, and how candidates are measured and judged."""
+
+    lines: Sequence[str]
+    kinds: Sequence[str]
+    keys: Sequence[str]
+    embed: Callable[[list[str]], np.ndarray] | None
+    decide: Decide | None
+
+
 def segment(
     lines: Sequence[str],
     kinds: Sequence[str],
@@ -190,15 +201,6 @@ def segment(
         Segment(s.start, starts[k + 1].start if k + 1 < len(starts) else n, s.headline, s.evidence, s.similarity)
         for k, s in enumerate(starts)
     ]
-
-
-@dataclass(frozen=True, slots=True)
-class _Page:
-    lines: Sequence[str]
-    kinds: Sequence[str]
-    keys: Sequence[str]
-    embed: Callable[[list[str]], np.ndarray] | None
-    decide: Decide | None
 
 
 def _boundary(page: _Page, i: int, story: int) -> Segment | None:
@@ -281,10 +283,12 @@ def _candidate(page: _Page, story: int, before_end: int, after_start: int, heade
         return None
     lead = _side(lines, kinds, range(story, before_end))[:_LEAD_LINES]  # the current story's lead
     caps = [c[:_SIDE_CHARS] for c in header]
-    vecs = np.asarray(page.embed(before + after + lead + caps), dtype=np.float32)
+    texts = before + after + lead + caps
+    pos = {t: k for k, t in enumerate(dict.fromkeys(texts))}  # the lead is often part of the text before: embed each line once
+    vecs = np.asarray(page.embed(list(pos)), dtype=np.float32)
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True) + 1e-12
-    parts = np.split(vecs, np.cumsum([len(before), len(after), len(lead)]))
-    vb, va, vl, vc = parts
+    vecs = vecs[[pos[t] for t in texts]]
+    vb, va, vl, vc = np.split(vecs, np.cumsum([len(before), len(after), len(lead)]))
     a, b = _unit(vb.mean(axis=0)), _unit(va.mean(axis=0))
     affinity = best = after_fit = 0.0
     if len(vc):
