@@ -55,6 +55,27 @@ def test_serialisation_round_trip():
     assert back.entities == an.entities and back.days == an.days and back.numbers == an.numbers
     assert np.array_equal(back.sentence_vectors, an.sentence_vectors) and np.array_equal(back.minhash, an.minhash)
     assert analysis_to_dict(back) == analysis_to_dict(an)
+    for k in ("doc", "title", "lead", "chunks", "sentence_vectors", "minhash"):
+        assert getattr(back, k).dtype == getattr(an, k).dtype and getattr(back, k).shape == getattr(an, k).shape
+    back.doc[0] = 0.5  # arrays of their own, writable as before
+
+
+def test_serialised_empty_arrays_and_the_older_npz_form():
+    import io
+    import json
+    from dataclasses import replace
+
+    an = replace(analyse(_art("ecb/3_10ecbplus")), sentence_vectors=np.zeros((0, 512), np.float32), sentences=())
+    back = analysis_from_bytes(analysis_to_bytes(an))
+    assert back.sentence_vectors.shape == (0, 512) and back.sentences == ()
+    # a store written before the current form holds NumPy .npz bytes: still read
+    meta = {"article": {"id": an.id, "text": an.article.text}, "language": an.language,
+            "entities": [[e.text, e.label, e.key, e.country, e.city, e.mentions] for e in an.entities],
+            "countries": list(an.countries), "days": [], "numbers": [], "sentences": [], "models": an.models, "notes": []}
+    buf = io.BytesIO()
+    np.savez(buf, meta=np.array(json.dumps(meta)), **{k: getattr(an, k) for k in ("doc", "title", "lead", "chunks", "sentence_vectors", "minhash")})
+    old = analysis_from_bytes(buf.getvalue())
+    assert old.entities == an.entities and np.array_equal(old.doc, an.doc) and old.article.text == an.article.text
 
 
 def test_cache_computes_nothing_twice(tmp_path, monkeypatch):

@@ -5,6 +5,7 @@ from dataclasses import replace
 
 from samestory import analyse_all, article_from_dict
 from samestory.analysis.matching import EntityMatch, match_entities, same_entity
+from samestory.analysis.names import names_match, surname_key
 from samestory.records import Entity
 
 POOL = [
@@ -20,6 +21,11 @@ POOL = [
     Entity("United Nations", "ORG", "org:UN"),
     Entity("Fayez al-Sarraj", "PER", "name:fayez al sarraj"),
     Entity("Serraj", "PER", "name:serraj"),
+    Entity("el-Sisi's", "PER", "name:sisi"),
+    Entity("Mohammed Ali", "PER", "name:mohammed ali"),
+    Entity("Muhammad Ali", "PER", "name:muhammad ali"),
+    Entity("Ali", "PER", "name:ali"),
+    Entity("President Erdoğan", "PER", "name:erdogan"),
 ]
 
 
@@ -42,3 +48,10 @@ def test_indexed_matching_equals_the_definition():
         a = replace(base, entities=tuple(rng.sample(POOL, rng.randint(0, 8))))
         b = replace(base, entities=tuple(rng.sample(POOL, rng.randint(0, 8))))
         assert match_entities(a, b) == _reference(a, b)
+
+
+def test_matching_names_share_a_surname_key():
+    names = [e.text for e in POOL if e.key.startswith("name:")] + ["Tayyip Erdogan", "Abdel Fattah al-Sisi", "Fayez Serraj", "the Sisi"]
+    pairs = [(x, y) for x in names for y in names if names_match(x, y)]
+    assert len(pairs) > len(names)  # not only each name with itself
+    assert all(surname_key(x) == surname_key(y) for x, y in pairs)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..records import Analysis, Entity
-from .names import names_match
+from .names import names_match, surname_key
 
 __all__ = ["EntityMatch", "match_entities", "same_entity"]
 
@@ -28,18 +28,22 @@ def same_entity(a: Entity, b: Entity) -> bool:
 
 def match_entities(a: Analysis, b: Analysis) -> EntityMatch:
     """Greedy one-to-one matching, most-mentioned first: each of a's entities takes the first unused entity of b
-    that is ``same_entity`` with it. Resolved keys are looked up; only unresolved names are compared by spelling."""
+    that is ``same_entity`` with it. Resolved keys are looked up; an unresolved name is compared by spelling
+    only with b's names of the same key or surname key (no other name can match it)."""
     by_key: dict[str, list[int]] = {}
-    names: list[int] = []  # b's unresolved names, in b's order
+    by_surname: dict[str | None, list[int]] = {}  # b's unresolved names, in b's order
     for j, eb in enumerate(b.entities):
         by_key.setdefault(eb.key, []).append(j)
         if eb.key.startswith("name:"):
-            names.append(j)
+            by_surname.setdefault(surname_key(eb.text), []).append(j)
     used: set[int] = set()
     matched = []
     only_a = []
     for ea in a.entities:
         if ea.key.startswith("name:"):
+            near = by_surname.get(surname_key(ea.text), [])
+            same = by_key.get(ea.key)  # names with a's key (those are names too)
+            names = sorted({*near, *same}) if same else near
             j = next((j for j in names if j not in used and same_entity(ea, b.entities[j])), None)
         else:
             j = next((j for j in by_key.get(ea.key, ()) if j not in used), None)

@@ -104,6 +104,14 @@ def names_match(a: str, b: str) -> bool:
     return set(short) <= set(long_) and short[-1] == long_[-1]
 
 
+@lru_cache(maxsize=65536)
+def surname_key(text: str) -> str | None:
+    """The key of a name's last token: names that ``names_match`` always share it (every rule above
+    compares the last tokens' keys), so it narrows the names worth comparing. None: no tokens."""
+    tokens = name_tokens(text)
+    return _key(tokens[-1]) if tokens else None
+
+
 def _close(a: str, b: str) -> bool:
     from difflib import SequenceMatcher
 

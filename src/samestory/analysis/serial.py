@@ -15,6 +15,7 @@ from ..records import Analysis, Entity, Number
 __all__ = ["analysis_to_dict", "analysis_to_bytes", "analysis_from_bytes"]
 
 _ARRAYS = ("doc", "title", "lead", "chunks", "sentence_vectors", "minhash")
+_MAGIC = b"SSAN1"
 
 
 def analysis_to_dict(an: Analysis, *, vectors: bool = False) -> dict[str, Any]:
@@ -44,7 +45,9 @@ def analysis_to_dict(an: Analysis, *, vectors: bool = False) -> dict[str, Any]:
 
 
 def analysis_to_bytes(an: Analysis) -> bytes:
-    meta = {
+    """``_MAGIC``, the header's length (4 bytes, little-endian), a JSON header (the record and each array's
+    dtype, shape and offset), then the arrays' raw bytes: no pickle, and decoded without a zip archive."""
+    meta: dict[str, Any] = {
         "article": article_to_dict(an.article),
         "language": an.language,
         "entities": [[e.text, e.label, e.key, e.country, e.city, e.mentions] for e in an.entities],
@@ -55,15 +58,40 @@ def analysis_to_bytes(an: Analysis) -> bytes:
         "models": an.models,
         "notes": list(an.notes),
     }
-    buf = io.BytesIO()
-    np.savez(buf, meta=np.array(json.dumps(meta, ensure_ascii=False)), **{k: getattr(an, k) for k in _ARRAYS})
-    return buf.getvalue()
+    arrays, specs, offset = [], {}, 0
+    for k in _ARRAYS:
+        arr = np.ascontiguousarray(getattr(an, k))
+        specs[k] = [arr.dtype.str, list(arr.shape), offset]
+        arrays.append(arr.tobytes())
+        offset += arr.nbytes
+    head = json.dumps({"meta": meta, "arrays": specs}, ensure_ascii=False).encode("utf-8")
+    return b"".join([_MAGIC, len(head).to_bytes(4, "little"), head, *arrays])
 
 
 def analysis_from_bytes(data: bytes) -> Analysis:
+    """The record ``analysis_to_bytes`` wrote (also the NumPy .npz form that stores made before)."""
+    if not data.startswith(_MAGIC):
+        return _from_npz(data)
+    size = int.from_bytes(data[len(_MAGIC) : len(_MAGIC) + 4], "little")
+    start = len(_MAGIC) + 4
+    head = json.loads(data[start : start + size].decode("utf-8"))
+    body = bytearray(data[start + size :])  # a writable copy: arrays are views of it, as np.load's are arrays of their own
+    arrays = {}
+    for k, (dtype, shape, offset) in head["arrays"].items():
+        dt = np.dtype(dtype)
+        count = int(np.prod(shape)) if shape else 1
+        arrays[k] = np.frombuffer(body, dtype=dt, count=count, offset=offset).reshape(shape)
+    return _record(head["meta"], arrays)
+
+
+def _from_npz(data: bytes) -> Analysis:
     with np.load(io.BytesIO(data), allow_pickle=False) as z:
         meta = json.loads(str(z["meta"]))
         arrays = {k: z[k] for k in _ARRAYS}
+    return _record(meta, arrays)
+
+
+def _record(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> Analysis:
     return Analysis(
         article=article_from_dict(meta["article"]),
         language=meta["language"],

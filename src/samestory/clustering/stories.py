@@ -63,16 +63,21 @@ def copy_groups(analyses: Sequence[Analysis]) -> list[list[str]]:
             x = parent[x]
         return x
 
+    texts = {a.id: a.article.text for a in ans}
+
+    def shingled(x: str) -> set[bytes]:  # only articles with a candidate are shingled, each once
+        if x not in shingles:
+            shingles[x] = shingles_of(texts[x])
+        return shingles[x]
+
     for an in ans:
         mh = MinHash(num_perm=MINHASH_PERM, hashvalues=an.minhash, scheme="affine32")
         for other in sorted(lsh.query(mh), key=rank.__getitem__):
-            a = shingles.setdefault(an.id, shingles_of(an.article.text))
-            b = shingles[other]
+            a, b = shingled(an.id), shingled(other)
             if a and b and len(a & b) / min(len(a), len(b)) >= COPY_CONTAINMENT:
                 ra, rb = find(an.id), find(other)
                 if ra != rb:
                     parent[max(ra, rb, key=rank.__getitem__)] = min(ra, rb, key=rank.__getitem__)
-        shingles.setdefault(an.id, shingles_of(an.article.text))
         lsh.insert(an.id, mh)
     groups: dict[str, list[str]] = defaultdict(list)
     for an in ans:
