@@ -73,6 +73,7 @@ class AnalyseSettings:
     ner: str = "models"
     ner_chars: int = 4000
     max_sentences: int = 64
+    workers: int = 0
 
     def __post_init__(self) -> None:
         if self.ner not in ("models", "rules"):
@@ -81,6 +82,8 @@ class AnalyseSettings:
             raise ConfigError(f"analyse.ner_chars must be >= 200, got {self.ner_chars}", code="SS203")
         if not 1 <= self.max_sentences <= 1000:
             raise ConfigError(f"analyse.max_sentences must be in [1, 1000], got {self.max_sentences}", code="SS203")
+        if not 0 <= self.workers <= 256:
+            raise ConfigError(f"analyse.workers must be in [0, 256] (0: one per CPU core), got {self.workers}", code="SS203")
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain, islice
 
 from ..cleaning.language import SUPPORTED_LANGUAGES, detect_language
 from ..embed import get_embedder
@@ -16,6 +17,7 @@ from .gazetteer import lookup_place
 from .matching import EntityMatch, match_entities
 from .ner import backend_for, extract_entities_batch
 from .vectors import embed_articles, minhash_of, sentences_of
+from .workers import analyse_in_workers, worker_count
 
 __all__ = ["analyse", "analyse_all", "analyse_cached", "match_entities", "EntityMatch", "model_names", "StageTimes"]
 
@@ -47,17 +49,19 @@ def analyse_all(
     batch_size: int = 32,
     times: StageTimes | None = None,
 ) -> Iterator[Analysis]:
-    """Analyse a stream; embeddings are computed one batch of articles at a time."""
+    """Analyse a stream, one batch of articles at a time, in order; more than two batches are shared
+    among ``analyse.workers`` processes (see ``analysis.workers``)."""
     settings = settings or load_settings()
-    embedder = get_embedder(settings.analyse.embedder)
     times = times if times is not None else StageTimes()
-    batch: list[Article] = []
-    for art in articles:
-        batch.append(art)
-        if len(batch) == batch_size:
-            yield from _analyse_batch(batch, settings, embedder, times)
-            batch = []
-    if batch:
+    stream = iter(articles)
+    batches = iter(lambda: list(islice(stream, batch_size)), [])
+    first = list(islice(batches, 3))
+    workers = worker_count(settings)
+    if workers > 1 and len(first) > 2:
+        yield from analyse_in_workers(chain(first, batches), settings, workers, times.update)
+        return
+    embedder = get_embedder(settings.analyse.embedder)
+    for batch in chain(first, batches):
         yield from _analyse_batch(batch, settings, embedder, times)
 
 

