@@ -16,6 +16,7 @@ import argparse
 import json
 import random
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -58,6 +59,7 @@ def run_one(path: str, fast: bool) -> dict:
 
     from samestory import load_settings
     from samestory.analysis import analyse_cached
+    from samestory.analysis.workers import shutdown_workers, worker_count
     from samestory.pipeline import ingest, update_stories
     from samestory.store import SQLiteStore
 
@@ -73,8 +75,11 @@ def run_one(path: str, fast: bool) -> dict:
         t2 = time.perf_counter()
         up = update_stories(store, settings=settings)
         t3 = time.perf_counter()
+    shutdown_workers(wait=True)  # so that the workers' peak memory can be read
     return {"articles": res.added, "read_clean_store_s": t1 - t0, "analyse_s": t2 - t1, "place_repair_s": t3 - t2,
-            "total_s": t3 - t0, "per_s": res.added / (t3 - t0), "stories": up.stories, "peak_rss_mb": peak_rss_mb()}
+            "total_s": t3 - t0, "per_s": res.added / (t3 - t0), "stories": up.stories, "peak_rss_mb": peak_rss_mb(),
+            "worker_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+            "workers": worker_count(settings)}
 
 
 def main() -> None:
@@ -95,9 +100,11 @@ def main() -> None:
             r = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
             results[n] = r
             rows.append([f"{n:,}", f"{r['total_s']:.0f}", f"{r['per_s']:.1f}", f"{r['read_clean_store_s']:.0f}",
-                         f"{r['analyse_s']:.0f}", f"{r['place_repair_s']:.0f}", r["stories"], f"{r['peak_rss_mb']:.0f}"])
+                         f"{r['analyse_s']:.0f}", f"{r['place_repair_s']:.0f}", r["stories"], f"{r['peak_rss_mb']:.0f}",
+                         f"{r['workers']} x {r['worker_peak_rss_mb']:.0f}"])
     table(f"end to end from JSONL, 2 cores ({'fast: rules NER, 16 sentences' if args.fast else 'default settings'})",
-          ["articles", "seconds", "articles/s", "read+clean+store s", "analyse s", "place+repair s", "stories", "peak MB"], rows)
+          ["articles", "seconds", "articles/s", "read+clean+store s", "analyse s", "place+repair s", "stories", "peak MB",
+           "analysis workers x peak MB"], rows)
     save("scale" + ("-fast" if args.fast else "") + ("-smoke" if max(results) < 1000 else ""), {"results": results})
 
 

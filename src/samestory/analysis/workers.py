@@ -31,7 +31,7 @@ from pathlib import Path
 from ..records import Analysis, Article
 from ..settings import Settings
 
-__all__ = ["worker_count", "analyse_in_workers", "main_is_guarded"]
+__all__ = ["worker_count", "analyse_in_workers", "main_is_guarded", "shutdown_workers"]
 
 _POOL: dict[int, ProcessPoolExecutor] = {}
 
@@ -83,9 +83,10 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 
 
 @atexit.register
-def _shutdown() -> None:
+def shutdown_workers(wait: bool = False) -> None:
+    """Stop the analysis workers (started again when next needed)."""
     for pool in _POOL.values():
-        pool.shutdown(wait=False, cancel_futures=True)
+        pool.shutdown(wait=wait, cancel_futures=True)
     _POOL.clear()
 
 
