@@ -1,0 +1,40 @@
+"""Candidate pairs: comparing only what the time window can reach gives what comparing everything gives."""
+
+from datetime import datetime, timedelta, timezone
+
+import numpy as np
+import pytest
+
+from samestory.clustering.candidates import block_neighbours, candidate_pairs
+
+
+def _everything(V, days, **kw):
+    t = np.array([d.timestamp() if d else np.nan for d in days])
+    out = {}
+    for r, j, sim in block_neighbours(V, t, V, t, np.arange(len(V)), **kw):
+        out[(min(r, j), max(r, j))] = sim
+    return dict(sorted(out.items()))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_time_blocks_give_the_pairs_of_comparing_everything(seed):
+    rng = np.random.default_rng(seed)
+    n = 700
+    centres = rng.normal(size=(40, 16))
+    V = centres[rng.integers(0, 40, n)] + 0.6 * rng.normal(size=(n, 16))
+    V[5] = V[6]  # exact ties go to the lower index
+    V[7] = V[6]
+    V /= np.linalg.norm(V, axis=1, keepdims=True)
+    start = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    days = [None if rng.random() < 0.05 else start + timedelta(days=float(rng.uniform(0, 365))) for _ in range(n)]
+    days[10] = days[11] + timedelta(days=30) if days[11] else None  # exactly at the window's edge
+    kw = dict(neighbours=5, min_cosine=0.2, window_days=30)
+    got = candidate_pairs(V, days, block=64, **kw)
+    assert got == _everything(V, days, **kw)
+    assert list(got) == sorted(got) and len(got) > n
+
+
+def test_all_undated_and_tiny_inputs():
+    V = np.eye(3)[[0, 0, 1, 2, 2]].astype(float)
+    assert candidate_pairs(V, [None] * 5, neighbours=1, min_cosine=0.5, window_days=30) == {(0, 1): 1.0, (3, 4): 1.0}
+    assert candidate_pairs(V[:1], [None], neighbours=3, min_cosine=0.0, window_days=30) == {}
