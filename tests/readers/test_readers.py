@@ -104,3 +104,14 @@ def test_jsonl_is_streamed_not_loaded(tmp_path):
     first = next(it)
     assert first.article.id == "0"
     it.close()
+
+
+def test_html_tables_inside_the_article_are_kept(fixtures, tmp_path):
+    html = (fixtures / "prisoner_gazette.html").read_text(encoding="utf-8")
+    table = ("<table><tr><th>Facility</th><th>Escapes in 2009</th></tr>"
+             "<tr><td>Huntsville Unit</td><td>3</td></tr><tr><td>Ellis Unit</td><td>1</td></tr></table>")
+    page = tmp_path / "with_table.html"
+    page.write_text(html.replace("</article>", table + "</article>", 1), encoding="utf-8")
+    (doc,), _ = _read(page)
+    assert "Huntsville Unit" in doc.article.text and "Ellis Unit" in doc.article.text
+    assert "escaped" in doc.article.text.lower()
