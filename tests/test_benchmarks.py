@@ -17,6 +17,7 @@ BENCH = Path(__file__).parent.parent / "benchmarks"
         ("bench_clean_speed.py", ["--limit", "5"]),
         ("bench_analysis.py", ["--limit", "6"]),
         ("bench_truncation.py", ["--limit", "10"]),
+        ("bench_embedders.py", ["--limit", "12"]),
         ("bench_scoring.py", ["--speed-only", "--pairs", "20"]),
         ("bench_entity_matching.py", ["--pairs", "4"]),
         ("bench_clustering.py", ["--topics", "1", "--semeval-pairs", "6"]),
