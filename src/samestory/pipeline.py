@@ -83,9 +83,11 @@ def stored_analyses(store: SQLiteStore, ids: Sequence[str], *, settings: Setting
 
 
 def story_clusterer(store: SQLiteStore, settings: Settings) -> StoryClusterer:
-    """An incremental clusterer holding the store's placements (the state a restart continues from)."""
+    """An incremental clusterer holding the store's placements (the state a restart continues from), with the
+    stories an interrupted run left to rebuild marked as changed."""
     clusterer = StoryClusterer(settings=settings, fetch=lambda ids: stored_analyses(store, ids, settings=settings))
     clusterer.load(store.placements())
+    clusterer.dirty |= store.pending_stories()
     return clusterer
 
 
@@ -98,7 +100,10 @@ def update_stories(
     clusterer: StoryClusterer | None = None,
 ) -> StoryUpdate:
     """Place every stored article that is not in a story yet (or changed since), then repair the
-    stories it touched; each batch is saved in one transaction, so an interrupted run resumes.
+    stories it touched, then rebuild the records of the stories that changed. Each batch's placements
+    are saved in one transaction with the list of stories whose records are due, so an interrupted run
+    resumes (the next run, or ``repair_all``, rebuilds them); story records are built once per run, not per
+    batch (a story that grows in every batch would be rebuilt every time).
 
     ``clusterer``: one already holding this store's placements (a long-running server keeps one);
     default: built from the store."""
@@ -111,7 +116,9 @@ def update_stories(
         placements = clusterer.partial_fit(analyses)
         by_id = {a.id: a for a in analyses}
         rows = [(p, by_id[p.article].article.content_hash, by_id[p.article].article.published, by_id[p.article].doc) for p in placements]
-        _save(store, clusterer, rows)
+        store.save_clustering(rows, [], [], aliases=clusterer.aliases, pending=clusterer.dirty)
+        clusterer.aliases.clear()
+        clusterer.release()
         placed += len(placements)
         new += sum(p.new_story for p in placements)
         updated += sum(bool(p.note and p.note.startswith("updated")) for p in placements)
@@ -122,8 +129,9 @@ def update_stories(
     merged = split = moved = 0
     if repair and touched:
         report = clusterer.repair(sorted(touched & set(clusterer.members)))
-        _save(store, clusterer, [])
         merged, split, moved = len(report.merged), len(report.created), report.moved
+    if clusterer.dirty or clusterer.aliases:
+        _save(store, clusterer, [])
     return StoryUpdate(placed, new, updated, undated, merged, split, moved, store.count_stories())
 
 

@@ -164,6 +164,32 @@ def test_stories_persist_and_continue_across_ingests(tmp_path):
     assert len(stories) <= n_before + 3
 
 
+def test_an_interrupted_run_leaves_its_stories_to_the_next(tmp_path):
+    from samestory import load_settings
+
+    settings = load_settings(overrides={"ingest": {"batch_size": 5}})
+    with open_store(str(tmp_path / "s.db")) as store:
+        store.add_articles([clean_one(article_from_dict(d)) for d in _docs(1)])
+        calls = []
+
+        def stop_after_two(n):
+            calls.append(n)
+            if len(calls) == 2:
+                raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            update_stories(store, settings=settings, progress=stop_after_two)
+        pending = store.pending_stories()
+        placed = {store.story_of(d["id"])[0] for d in _docs(1) if store.story_of(d["id"])}
+        assert len(placed) >= 1 and placed <= pending  # placements saved, their records still due
+        assert store.count_stories() == 0
+        up = update_stories(store, settings=settings)
+        assert store.pending_stories() == set()
+        _, stories = store.list_stories(limit=100)
+        assert up.stories == len(stories) and sorted(a for s in stories for a in s.articles) == sorted(d["id"] for d in _docs(1))
+        assert all(store.get_story(store.story_of(d["id"])[0]) is not None for d in _docs(1))
+
+
 def test_stories_and_story_commands(tmp_path, capsys):
     db = str(tmp_path / "s.db")
     assert main(["-q", "ingest", _write(tmp_path / "a.jsonl", _docs(8)), "--db", db]) == 0

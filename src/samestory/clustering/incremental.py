@@ -330,5 +330,9 @@ class StoryClusterer:
     def stories(self, ids: Iterable[str] | None = None) -> list[Story]:
         """Story records (default: all), newest first; forgets the analyses it was holding."""
         out = [s for s in (self.story(sid) for sid in sorted(self.members if ids is None else set(ids))) if s is not None]
-        self._recent.clear()
+        self.release()
         return newest_first(out)
+
+    def release(self) -> None:
+        """Forget the analyses of articles placed since the last call (``fetch`` gets them again when needed)."""
+        self._recent.clear()

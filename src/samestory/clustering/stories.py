@@ -53,7 +53,7 @@ def copy_groups(analyses: Sequence[Analysis]) -> list[list[str]]:
     """
     if len(analyses) < 2:
         return []
-    from datasketch import MinHash, MinHashLSH
+    from datasketch import LeanMinHash, MinHashLSH
 
     ans = sorted(analyses, key=publication_order)
     lsh = MinHashLSH(num_perm=MINHASH_PERM, params=_lsh_params())
@@ -75,7 +75,7 @@ def copy_groups(analyses: Sequence[Analysis]) -> list[list[str]]:
         return shingles[x]
 
     for an in ans:
-        mh = MinHash(num_perm=MINHASH_PERM, hashvalues=an.minhash, scheme="affine32")
+        mh = LeanMinHash(seed=1, hashvalues=an.minhash, scheme="affine32")  # LSH reads the values only: no permutations built
         for other in sorted(lsh.query(mh), key=rank.__getitem__):
             a, b = shingled(an.id), shingled(other)
             if a and b and len(a & b) / min(len(a), len(b)) >= COPY_CONTAINMENT:

@@ -40,14 +40,25 @@ class StoryTables:
             by_id = {row["id"]: self._article(row) for row in rows}
             yield [by_id[i] for i in part if i in by_id]
 
+    def pending_stories(self) -> set[str]:
+        """Stories whose records are still to be rebuilt (placements saved, records not yet: an interrupted run)."""
+        row = self._db.execute("SELECT value FROM samestory_meta WHERE key='pending_stories'").fetchone()
+        return set(json.loads(row[0])) if row else set()
+
     def save_clustering(self, placements: Iterable[tuple], stories: Iterable[Story], removed: Iterable[str], *,
-                        aliases: dict[str, str] | None = None) -> None:
+                        aliases: dict[str, str] | None = None, pending: Iterable[str] = ()) -> None:
         """In one transaction: new placements (Placement, content hash, published, vector), story records
-        (members' placements follow them), stories that no longer exist, and where merged stories went."""
+        (members' placements follow them), stories that no longer exist, where merged stories went, and the
+        stories whose records are left to rebuild (``pending``; empty: none)."""
         from ..clustering.stories import story_to_dict
 
         now = _now()
+        pending = sorted(pending)
         with self.transaction():
+            if pending:
+                self._db.execute("INSERT OR REPLACE INTO samestory_meta (key, value) VALUES ('pending_stories', ?)", (json.dumps(pending),))
+            else:
+                self._db.execute("DELETE FROM samestory_meta WHERE key='pending_stories'")
             for old, new in (aliases or {}).items():
                 self._db.execute("INSERT OR REPLACE INTO story_aliases (old_id, story_id) VALUES (?, ?)", (old, new))
             for pl, digest, published, vector in placements:
