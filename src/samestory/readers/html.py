@@ -40,7 +40,7 @@ def extract_html(html: str, url: str | None = None) -> dict[str, Any] | None:
     import trafilatura
 
     # tables kept: they are article content more often than furniture (ScrapingHub F1 after cleaning 0.961 -> 0.965,
-    # trafilatura-eval must-keep 0.921 -> 0.932 at must-drop 0.916 -> 0.914; benchmarks/bench_extraction.py)
+    # trafilatura-eval must-keep 0.923 -> 0.933 at must-drop 0.916 -> 0.914; benchmarks/bench_extraction.py)
     doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False, include_tables=True)
     if doc is None:
         return None
