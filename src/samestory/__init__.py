@@ -19,6 +19,7 @@ from .analysis import (  # noqa: E402
     analyse_cached,
     match_entities,
     model_names,
+    with_openings,
 )
 from .articles import (  # noqa: E402
     article_from_dict,
@@ -43,6 +44,7 @@ from .clustering import (  # noqa: E402
 )
 from .embed import (  # noqa: E402
     Embedder,
+    E5Embedder,
     USEEmbedder,
     embedder_names,
     get_embedder,
@@ -90,6 +92,7 @@ from .settings import (  # noqa: E402
     ClusterSettings,
     IngestSettings,
     ReadSettings,
+    ScoreSettings,
     Settings,
     StoreSettings,
     load_settings,
@@ -141,6 +144,7 @@ __all__ = [
     "EntityMatch",
     "StageTimes",
     "model_names",
+    "with_openings",
     "compare",
     "compare_many",
     "explain",
@@ -160,6 +164,7 @@ __all__ = [
     # embedders
     "Embedder",
     "USEEmbedder",
+    "E5Embedder",
     "get_embedder",
     "register_embedder",
     "embedder_names",
@@ -173,6 +178,7 @@ __all__ = [
     "IngestSettings",
     "CleanSettings",
     "AnalyseSettings",
+    "ScoreSettings",
     "ClusterSettings",
     "load_settings",
     # errors

@@ -153,6 +153,8 @@ class Analysis:
     ``doc`` (1-d), ``title``/``lead`` (1-d, zeros when absent), ``chunks`` and
     ``sentence_vectors`` (2-d, float16 to save space). ``minhash`` is the body's
     MinHash signature (uint64), ``days`` the publication day plus days the text mentions.
+    ``opening``: the vector of title and opening from a second embedder (``models["opening"]``),
+    added for comparisons by ``analysis.opening.with_openings``; None where not computed.
     """
 
     article: Article
@@ -170,6 +172,7 @@ class Analysis:
     minhash: np.ndarray
     models: dict[str, str]
     notes: tuple[str, ...] = ()
+    opening: np.ndarray | None = None
 
     @property
     def id(self) -> str:

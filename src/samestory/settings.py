@@ -24,6 +24,7 @@ __all__ = [
     "IngestSettings",
     "CleanSettings",
     "AnalyseSettings",
+    "ScoreSettings",
     "ClusterSettings",
     "load_settings",
 ]
@@ -87,6 +88,11 @@ class AnalyseSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ScoreSettings:
+    opening_embedder: str = "multilingual-e5-small"
+
+
+@dataclass(frozen=True, slots=True)
 class ClusterSettings:
     neighbours: int = 20
     min_cosine: float = 0.3
@@ -110,6 +116,7 @@ class Settings:
     ingest: IngestSettings = field(default_factory=IngestSettings)
     clean: CleanSettings = field(default_factory=CleanSettings)
     analyse: AnalyseSettings = field(default_factory=AnalyseSettings)
+    score: ScoreSettings = field(default_factory=ScoreSettings)
     cluster: ClusterSettings = field(default_factory=ClusterSettings)
 
 

@@ -60,6 +60,24 @@ def test_serialisation_round_trip():
     back.doc[0] = 0.5  # arrays of their own, writable as before
 
 
+def test_opening_vectors_added_kept_and_serialised():
+    from samestory.analysis.opening import OPENING_CHARS, opening_text, with_openings
+
+    lohan_a, lohan_b, bank = (analyse(_art(i)) for i in ("ecb/1_10ecbplus", "ecb/1_11ecbplus", "ecb/8_1ecbplus"))
+    empty = analyse(Article(id="empty", text=""))
+    assert lohan_a.opening is None  # analysis alone does not compute it (the clusterer never needs it)
+    a, b, c, e = with_openings([lohan_a, lohan_b, bank, empty], "multilingual-e5-small")
+    assert a.models["opening"] == "multilingual-e5-small" and a.models["embedder"] == lohan_a.models["embedder"]
+    assert a.opening.shape == (384,) and abs(float(np.linalg.norm(a.opening)) - 1) < 1e-3
+    assert float(a.opening @ b.opening) > float(a.opening @ c.opening)  # same event closer than another topic
+    assert not e.opening.any()  # nothing to embed: a zero vector, cosine 0 with anything
+    assert len(opening_text(a.article)) == OPENING_CHARS and opening_text(a.article).startswith(a.article.title)
+    assert with_openings([a], "multilingual-e5-small")[0] is a  # already there: kept as it is
+    back = analysis_from_bytes(analysis_to_bytes(a))
+    assert np.array_equal(back.opening, a.opening) and back.models == a.models
+    assert analysis_from_bytes(analysis_to_bytes(lohan_a)).opening is None
+
+
 def test_serialised_empty_arrays_and_the_older_npz_form():
     import io
     import json

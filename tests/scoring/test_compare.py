@@ -44,6 +44,20 @@ def test_same_event_scores_closer_than_other_event_of_same_topic_and_other_topic
     assert same.same_story and not other.same_story
 
 
+def test_opening_scorer_where_both_sides_have_an_opening_base_scorer_elsewhere():
+    from samestory import load_settings
+    from samestory.analysis.opening import with_openings
+
+    off = load_settings(overrides={"score": {"opening_embedder": ""}})
+    a, b = analyse(_art("ecb/1_10ecbplus")), analyse(_art("ecb/1_11ecbplus"))
+    a_open, b_open = with_openings([a, b], "multilingual-e5-small")
+    base, opened = compare(a, b, settings=off), compare(a_open, b_open, settings=off)
+    assert compare(a, b) == opened  # the default settings add the openings, as with_openings does
+    assert _scores(opened) != _scores(base)  # another model read them
+    assert compare(a_open, b, settings=off) == base  # one side without: the base scorer
+    assert compare(b_open, a_open, settings=off).overall == pytest.approx(opened.overall, abs=1e-6)
+
+
 def test_identical_articles_are_1_everywhere():
     a = _art("ecb/3_10ecbplus")
     s = compare(a, a)
@@ -89,12 +103,12 @@ def test_seeds_same_and_different_stories():
     a = [x for d in read(SEEDS / "000_14a40139ceb91c26.txt") for x in clean(d)]
     b = [x for d in read(SEEDS / "004_d8a212c3383b2f6c.txt") for x in clean(d)]
     (reuters,), (libya, syria) = a, b
-    # the bars are overall <= 1.5 and >= 3.0; the shipped scorer gives 1.6 and 2.9-3.0 (README), so the
-    # test holds it to the verdicts it gets right and to a clear margin on both sides of the middle
+    # the bars; the scorer with the opening vectors gives 1.43, 3.31 and 3.27 (the base scorer alone,
+    # without them, 1.6 and 2.9-3.0: README)
     same, other1, other2 = compare(reuters, libya), compare(reuters, syria), compare(libya, syria)
-    assert same.same_story and same.overall <= 1.75
+    assert same.same_story and same.overall <= 1.5
     assert not other1.same_story and not other2.same_story
-    assert other1.overall >= 2.75 and other2.overall >= 2.75
+    assert other1.overall >= 3.0 and other2.overall >= 3.0
 
 
 def _cli(*args, stdin=None):

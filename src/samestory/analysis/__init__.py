@@ -16,10 +16,12 @@ from .facts import mentioned_days, numbers
 from .gazetteer import lookup_place
 from .matching import EntityMatch, match_entities
 from .ner import backend_for, extract_entities_batch
+from .opening import with_openings
 from .vectors import embed_articles, minhash_of, sentences_of
 from .workers import analyse_in_workers, worker_count
 
-__all__ = ["analyse", "analyse_all", "analyse_cached", "match_entities", "EntityMatch", "model_names", "StageTimes"]
+__all__ = ["analyse", "analyse_all", "analyse_cached", "match_entities", "EntityMatch", "model_names", "StageTimes",
+           "with_openings"]
 
 
 class StageTimes(Counter):

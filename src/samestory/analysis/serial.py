@@ -59,7 +59,7 @@ def analysis_to_bytes(an: Analysis) -> bytes:
         "notes": list(an.notes),
     }
     arrays, specs, offset = [], {}, 0
-    for k in _ARRAYS:
+    for k in (*_ARRAYS, "opening") if an.opening is not None else _ARRAYS:
         arr = np.ascontiguousarray(getattr(an, k))
         specs[k] = [arr.dtype.str, list(arr.shape), offset]
         arrays.append(arr.tobytes())

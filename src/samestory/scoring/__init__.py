@@ -13,6 +13,7 @@ import numpy as np
 
 from ..analysis import analyse_all
 from ..analysis.matching import EntityMatch, match_entities
+from ..analysis.opening import with_openings
 from ..records import Analysis, Article, Explanation, PairScore
 from ..settings import Settings, load_settings
 from .features import feature_matrix, sentence_similarity
@@ -62,13 +63,30 @@ def _identical(a: Analysis, b: Analysis) -> bool:
     return " ".join(a.article.text.split()) == " ".join(b.article.text.split()) and bool(a.article.text.strip())
 
 
+def _predict(pairs: Sequence[tuple[Analysis, Analysis]], contexts) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Scores and P(same story) per pair: by the scorer with the opening feature where both sides have
+    an opening vector from the embedder it was trained with, by the base scorer elsewhere."""
+    made_by = load_scorer(opening=True).opening_embedder
+    both = np.array([a.opening is not None and b.opening is not None and a.models.get("opening") == made_by
+                     and b.models.get("opening") == made_by for a, b in pairs], dtype=bool)
+    preds = {dim: np.zeros(len(pairs)) for dim in DIMENSIONS}
+    probs = np.zeros(len(pairs))
+    for opening in (True, False):
+        rows = np.flatnonzero(both == opening)
+        if not len(rows):
+            continue
+        scorer = load_scorer(opening=opening)
+        X = feature_matrix([pairs[k] for k in rows], [contexts[k] for k in rows] if contexts else None, scorer.features)
+        for dim, values in scorer.predict(X).items():
+            preds[dim][rows] = values
+        probs[rows] = scorer.probability(X)
+    return preds, probs
+
+
 def _score_rows(pairs: Sequence[tuple[Analysis, Analysis]], *, explain_pairs: bool) -> list[PairScore]:
-    scorer = load_scorer()
     # with explanations, the entity matching and sentence matrix are computed once and serve both
     contexts = [(match_entities(a, b), sentence_similarity(a, b)) for a, b in pairs] if explain_pairs else None
-    X = feature_matrix(pairs, contexts)
-    preds = scorer.predict(X)
-    probs = scorer.probability(X)
+    preds, probs = _predict(pairs, contexts)
     out = []
     for k, (a, b) in enumerate(pairs):
         scores = {dim: round(float(preds[dim][k]), 3) for dim in DIMENSIONS}
@@ -89,13 +107,18 @@ def _score_rows(pairs: Sequence[tuple[Analysis, Analysis]], *, explain_pairs: bo
 
 
 def _analysed(items: Sequence[Article | Analysis], settings: Settings) -> list[Analysis]:
+    """Analyses of the items (articles analysed, analyses as they are), with opening vectors where
+    ``score.opening_embedder`` names an embedder."""
     todo = [x for x in items if not isinstance(x, Analysis)]
     done = {an.id: an for an in analyse_all(todo, settings=settings)} if todo else {}
-    return [x if isinstance(x, Analysis) else done[x.id] for x in items]
+    analyses = [x if isinstance(x, Analysis) else done[x.id] for x in items]
+    embedder = settings.score.opening_embedder
+    return with_openings(analyses, embedder) if embedder else analyses
 
 
 def compare(a: Article | Analysis, b: Article | Analysis, *, settings: Settings | None = None, explanation: bool = True) -> PairScore:
-    """Score one pair; articles are analysed first, analyses are used as they are."""
+    """Score one pair; articles are analysed first, analyses are used as they are (given an opening vector
+    when they lack one and ``score.opening_embedder`` is set)."""
     settings = settings or load_settings()
     an_a, an_b = _analysed([a, b], settings)
     return _score_rows([(an_a, an_b)], explain_pairs=explanation)[0]

@@ -2,19 +2,22 @@
 
 Families (for ablation): ``embedding`` (document, title, lead, chunk similarities),
 ``alignment`` (the sentence-similarity matrix, both ways), ``entities``, ``places``,
-``time``, ``numbers``, ``surface`` (MinHash), ``meta`` (lengths, languages).
+``time``, ``numbers``, ``surface`` (MinHash), ``meta`` (lengths, languages); and, outside the
+families every scorer uses, ``opening_cos`` (the second embedder's vectors of the openings).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
 from ..analysis.matching import EntityMatch, match_entities
 from ..records import Analysis
 
-__all__ = ["pair_features", "feature_matrix", "FEATURE_NAMES", "FAMILIES", "sentence_similarity"]
+__all__ = ["pair_features", "feature_matrix", "FEATURE_NAMES", "FEATURE_NAMES_WITH_OPENING", "FAMILIES", "OPENING_FEATURES",
+           "sentence_similarity"]
 
 _DAYS_CAP = 30.0  # beyond a month apart, "apart" is all that matters (and no counts grow without bound)
 
@@ -35,6 +38,9 @@ FAMILIES: dict[str, list[str]] = {
     "meta": ["len_min", "len_ratio", "sent_ratio", "same_language", "cross_lingual", "both_titles"],
 }
 FEATURE_NAMES: list[str] = [name for names in FAMILIES.values() for name in names]
+#: the cosine of the two opening vectors (``analysis.opening``): the scorer that uses it needs both
+OPENING_FEATURES: list[str] = ["opening_cos"]
+FEATURE_NAMES_WITH_OPENING: list[str] = [*FEATURE_NAMES, *OPENING_FEATURES]
 
 
 def _cos(u: np.ndarray, v: np.ndarray) -> float:
@@ -167,14 +173,16 @@ def pair_features(
     f["same_language"] = float(a.language == b.language)
     f["cross_lingual"] = float(a.language != b.language and a.language is not None and b.language is not None)
     f["both_titles"] = float(bool(a.article.title) and bool(b.article.title))
+    # opening (0 where a side has no opening vector: only the scorer trained with it reads it)
+    f["opening_cos"] = _cos(a.opening, b.opening) if a.opening is not None and b.opening is not None else 0.0
     return f
 
 
-def feature_matrix(pairs, contexts=None) -> np.ndarray:
-    """Rows of FEATURE_NAMES-ordered features, one per (a, b) pair; ``contexts``: (match, sim) per pair, if known."""
+def feature_matrix(pairs, contexts=None, names: Sequence[str] = FEATURE_NAMES) -> np.ndarray:
+    """Rows of features in the order of ``names``, one per (a, b) pair; ``contexts``: (match, sim) per pair, if known."""
     rows = []
     for k, (a, b) in enumerate(pairs):
         match, sim = contexts[k] if contexts is not None else (None, None)
         f = pair_features(a, b, match=match, sim=sim)
-        rows.append([f[name] for name in FEATURE_NAMES])
-    return np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURE_NAMES))
+        rows.append([f[name] for name in names])
+    return np.array(rows, dtype=np.float64).reshape(len(rows), len(names))

@@ -1,6 +1,8 @@
 """The shipped scorer: per dimension, the mean of a LightGBM regressor and a ridge regression
 (standardised features); a LightGBM classifier for P(overall <= 2). Stored as LightGBM text
-models and JSON weights inside the package: no pickle."""
+models and JSON weights inside the package: no pickle. Two are shipped: one over the base
+features (``model/``: the clusterer's, and ``compare``'s for a pair without opening vectors)
+and one that also reads the opening vectors' cosine (``model/opening/``)."""
 
 from __future__ import annotations
 
@@ -19,10 +21,11 @@ DIMENSIONS = ("overall", "geography", "entities", "time", "narrative", "style", 
 
 
 class Scorer:
-    def __init__(self, boosters: dict, ridge: dict[str, dict], features: list[str]) -> None:
+    def __init__(self, boosters: dict, ridge: dict[str, dict], features: list[str], opening_embedder: str | None = None) -> None:
         self.boosters = boosters
         self.ridge = ridge
         self.features = features
+        self.opening_embedder = opening_embedder  # the embedder of the opening vectors it was trained on, if it reads them
 
     def predict(self, X: np.ndarray) -> dict[str, np.ndarray]:
         """Scores on the 1-4 scale (1 = very similar) for each dimension."""
@@ -45,23 +48,25 @@ class Scorer:
         for name, booster in self.boosters.items():
             (directory / f"{name}.txt").write_text(booster.model_to_string())
         (directory / "ridge.json").write_text(json.dumps(self.ridge))
-        (directory / "meta.json").write_text(json.dumps({**meta, "features": self.features}, indent=2))
+        meta = {**meta, "features": self.features, "opening_embedder": self.opening_embedder}
+        (directory / "meta.json").write_text(json.dumps(meta, indent=2))
 
 
-@lru_cache(maxsize=2)
-def load_scorer(directory: str | None = None) -> Scorer:
-    """The scorer shipped in the package (or one saved by ``samestory train --out``)."""
+@lru_cache(maxsize=4)
+def load_scorer(directory: str | None = None, *, opening: bool = False) -> Scorer:
+    """The scorer shipped in the package (or one saved by ``samestory train --out``); ``opening``: the one
+    that also reads the cosine of the opening vectors (saved in the ``opening`` folder beside the other)."""
     import lightgbm as lgb
 
-    path = Path(directory) if directory else MODEL_DIR
+    path = (Path(directory) if directory else MODEL_DIR) / ("opening" if opening else "")
     try:
         meta = json.loads((path / "meta.json").read_text())
         ridge = json.loads((path / "ridge.json").read_text())
         boosters = {name: lgb.Booster(model_str=(path / f"{name}.txt").read_text()) for name in (*DIMENSIONS, "same_story")}
     except (OSError, ValueError, lgb.basic.LightGBMError) as exc:
         raise ModelError(f"cannot load the scorer from '{path}': {exc}; rebuild it with 'samestory train'", code="SS402") from None
-    from .features import FEATURE_NAMES
+    from .features import FEATURE_NAMES, FEATURE_NAMES_WITH_OPENING
 
-    if meta.get("features") != FEATURE_NAMES:
+    if meta.get("features") != (FEATURE_NAMES_WITH_OPENING if opening else FEATURE_NAMES):
         raise ModelError(f"the scorer in '{path}' was trained on other features; rebuild it with 'samestory train'", code="SS403")
-    return Scorer(boosters, ridge, meta["features"])
+    return Scorer(boosters, ridge, meta["features"], meta.get("opening_embedder"))

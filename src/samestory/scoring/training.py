@@ -3,7 +3,8 @@
 The data: ``../shared/data/semeval2022_task8/derived/hfl_sample_official_train_pairs.csv``
 (1,464 official train pairs with text, 7 gold scores each). The dev split is by pair id
 (``sha1(pair_id) % 5 == 0``, about 20%), never trained on. Texts are cleaned and analysed
-with the package's own stages, so training sees what ``compare`` sees.
+with the package's own stages, so training sees what ``compare`` sees; each article also gets its
+opening vector (``analysis.opening``), for the scorer that reads it.
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from pathlib import Path
 import numpy as np
 
 from ..analysis import analyse_all
+from ..analysis.opening import with_openings
 from ..articles import article_from_dict
 from ..cleaning import clean_one
 from ..errors import InputError
 from ..records import Analysis, Article
-from ..settings import Settings, load_settings
-from .features import FAMILIES, FEATURE_NAMES, feature_matrix
+from ..settings import ScoreSettings, Settings, load_settings
+from .features import FAMILIES, FEATURE_NAMES, FEATURE_NAMES_WITH_OPENING, OPENING_FEATURES, feature_matrix
 from .model import Scorer
 
 __all__ = ["DIMENSIONS", "LabelledPair", "load_semeval_pairs", "featurise", "is_dev", "fit_models", "pearson", "DEFAULT_DATA"]
@@ -78,16 +80,22 @@ def load_semeval_pairs(path: str | Path = DEFAULT_DATA) -> list[LabelledPair]:
     return pairs
 
 
+def opening_embedder(settings: Settings) -> str:
+    """The opening embedder a scorer is trained with: the one the settings name (the default where they turn it off)."""
+    return settings.score.opening_embedder or ScoreSettings().opening_embedder
+
+
 def featurise(pairs: Sequence[LabelledPair], settings: Settings | None = None) -> tuple[np.ndarray, list[tuple[Analysis, Analysis]]]:
-    """Feature matrix (rows = pairs, columns = FEATURE_NAMES) and the analyses behind it."""
+    """Feature matrix (rows = pairs, columns = FEATURE_NAMES_WITH_OPENING) and the analyses behind it."""
     settings = settings or load_settings()
     unique: dict[str, Article] = {}
     for p in pairs:
         unique.setdefault(p.a.id, p.a)
         unique.setdefault(p.b.id, p.b)
-    analyses = {an.id: an for an in analyse_all(list(unique.values()), settings=settings)}
+    analysed = list(analyse_all(list(unique.values()), settings=settings))
+    analyses = {an.id: an for an in with_openings(analysed, opening_embedder(settings))}
     duo = [(analyses[p.a.id], analyses[p.b.id]) for p in pairs]
-    X = feature_matrix(duo)
+    X = feature_matrix(duo, names=FEATURE_NAMES_WITH_OPENING)
     return X, duo
 
 
@@ -111,7 +119,7 @@ def _blend(booster, ridge: dict, Xc: np.ndarray) -> np.ndarray:
 
 
 def fit_models(X: np.ndarray, Y: dict[str, np.ndarray], columns: Sequence[str] = FEATURE_NAMES, folds: int = 5) -> Scorer:
-    """Per dimension a LightGBM regressor and a ridge regression (averaged), then a linear calibration;
+    """A scorer over ``columns`` of X (whose columns are FEATURE_NAMES_WITH_OPENING). Per dimension a LightGBM regressor and a ridge regression (averaged), then a linear calibration;
     a LightGBM classifier for P(overall <= 2).
 
     The blend was chosen by measurement on the dev split (it beat LightGBM alone, ridge alone,
@@ -121,7 +129,7 @@ def fit_models(X: np.ndarray, Y: dict[str, np.ndarray], columns: Sequence[str] =
     """
     import lightgbm as lgb
 
-    idx = [FEATURE_NAMES.index(c) for c in columns]
+    idx = [FEATURE_NAMES_WITH_OPENING.index(c) for c in columns]
     Xc = X[:, idx]
     fold_of = np.arange(len(Xc)) % folds
     boosters, ridge = {}, {}
@@ -145,7 +153,9 @@ def pearson(pred: np.ndarray, gold: np.ndarray) -> float:
     return float(np.corrcoef(pred, gold)[0, 1])
 
 
-def family_columns(without: str | None = None, only: str | None = None) -> list[str]:
+def family_columns(without: str | None = None, only: str | None = None, *, opening: bool = False) -> list[str]:
+    """Columns of the families (with the ``opening`` one, when asked), but one or only one."""
+    families = {**FAMILIES, "opening": OPENING_FEATURES} if opening else FAMILIES
     if only:
-        return list(FAMILIES[only])
-    return [c for fam, cols in FAMILIES.items() if fam != without for c in cols]
+        return list(families[only])
+    return [c for fam, cols in families.items() if fam != without for c in cols]
