@@ -69,3 +69,25 @@ def test_workers_setting_is_checked():
 
     with pytest.raises(ConfigError, match="analyse.workers"):
         load_settings(overrides={"analyse": {"workers": -1}})
+
+
+def test_stories_updated_with_the_next_batch_analysed_ahead_are_the_same(tmp_path):
+    """update_stories starts each batch's analysis in the workers before placing the one before it:
+    the same analyses cached, the same placements as with everything in this process."""
+    from samestory import SQLiteStore, update_stories
+
+    arts = _articles(230)  # 3 batches of 100 (the last short), each more than two chunks of 32
+    got = {}
+    for n in (2, 1):
+        settings = replace(FAST, analyse=replace(FAST.analyse, workers=n), ingest=replace(FAST.ingest, batch_size=100))
+        with SQLiteStore(tmp_path / f"w{n}.db") as store:
+            store.add_articles(arts)
+            up = update_stories(store, settings=settings)
+            cached = store.get_analyses(arts)
+            stories = {}
+            for article, story, *_ in store.placements():
+                stories.setdefault(story, set()).add(article)
+            got[n] = (up.placed, {frozenset(s) for s in stories.values()}, [cached[a.id] for a in arts])
+    assert got[2][0] == got[1][0] == 230
+    assert got[2][1] == got[1][1] and len(got[1][1]) > 10
+    _same(got[2][2], got[1][2])

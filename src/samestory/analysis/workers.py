@@ -31,7 +31,7 @@ from pathlib import Path
 from ..records import Analysis, Article
 from ..settings import Settings
 
-__all__ = ["worker_count", "analyse_in_workers", "main_is_guarded", "shutdown_workers"]
+__all__ = ["worker_count", "analyse_in_workers", "Started", "main_is_guarded", "shutdown_workers"]
 
 _POOL: dict[int, ProcessPoolExecutor] = {}
 
@@ -90,45 +90,66 @@ def shutdown_workers(wait: bool = False) -> None:
     _POOL.clear()
 
 
+class _Workers:
+    """The pool for one run: batches submitted to it, results taken in order; where the pool cannot start or
+    breaks, batches are analysed in this process (and a warning says so)."""
+
+    def __init__(self, settings: Settings, workers: int, add_times: Callable[[dict[str, float]], None]) -> None:
+        self.settings, self.workers, self.add_times = settings, workers, add_times
+        try:
+            self.pool: ProcessPoolExecutor | None = _pool(workers)
+        except (OSError, ValueError) as exc:
+            warnings.warn(f"analysis workers could not start ({exc}); analysing in this process", RuntimeWarning, stacklevel=3)
+            self.pool = None
+
+    def _forget_pool(self) -> None:
+        _POOL.pop(self.workers, None)
+        self.pool = None
+
+    def submit(self, batch: list[Article]) -> Future | None:
+        if self.pool is not None:
+            try:
+                return self.pool.submit(_analyse_here, batch, self.settings)
+            except BrokenProcessPool:
+                self._forget_pool()
+        return None
+
+    def result(self, batch: list[Article], future: Future | None) -> list[Analysis]:
+        if future is not None:
+            try:
+                out, times = future.result()
+                self.add_times(times)
+                return out
+            except BrokenProcessPool as exc:
+                warnings.warn(f"an analysis worker died ({exc}); analysing in this process", RuntimeWarning, stacklevel=3)
+                self._forget_pool()
+        out, times = _analyse_here(batch, self.settings)
+        self.add_times(times)
+        return out
+
+
 def analyse_in_workers(
     batches: Iterator[list[Article]], settings: Settings, workers: int, add_times: Callable[[dict[str, float]], None]
 ) -> Iterator[Analysis]:
     """Analyses of the batches, in order, computed by ``workers`` processes (at most two batches each in flight)."""
-    try:
-        pool = _pool(workers)
-    except (OSError, ValueError) as exc:
-        warnings.warn(f"analysis workers could not start ({exc}); analysing in this process", RuntimeWarning, stacklevel=2)
-        pool = None
+    run = _Workers(settings, workers, add_times)
     pending: deque[tuple[list[Article], Future | None]] = deque()
-
-    def result(batch: list[Article], future: Future | None) -> list[Analysis]:
-        nonlocal pool
-        if future is not None:
-            try:
-                out, times = future.result()
-                add_times(times)
-                return out
-            except BrokenProcessPool as exc:
-                warnings.warn(f"an analysis worker died ({exc}); analysing in this process", RuntimeWarning, stacklevel=2)
-                _POOL.pop(workers, None)
-                pool = None
-        out, times = _analyse_here(batch, settings)
-        add_times(times)
-        return out
-
-    def submit(batch: list[Article]) -> Future | None:
-        nonlocal pool
-        if pool is not None:
-            try:
-                return pool.submit(_analyse_here, batch, settings)
-            except BrokenProcessPool:
-                _POOL.pop(workers, None)
-                pool = None
-        return None
-
     for batch in batches:
-        pending.append((batch, submit(batch)))
+        pending.append((batch, run.submit(batch)))
         if len(pending) >= 2 * workers:
-            yield from result(*pending.popleft())
+            yield from run.result(*pending.popleft())
     while pending:
-        yield from result(*pending.popleft())
+        yield from run.result(*pending.popleft())
+
+
+class Started:
+    """Analyses submitted to the workers all at once, to be collected later (``result``, in input order), so
+    that the caller can do other work meanwhile."""
+
+    def __init__(self, batches: list[list[Article]], settings: Settings, workers: int,
+                 add_times: Callable[[dict[str, float]], None]) -> None:
+        self._run = _Workers(settings, workers, add_times)
+        self._pending = [(batch, self._run.submit(batch)) for batch in batches]
+
+    def result(self) -> list[Analysis]:
+        return [an for batch, future in self._pending for an in self._run.result(batch, future)]
