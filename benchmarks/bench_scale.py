@@ -6,8 +6,8 @@ second article of the same event appended sometimes), re-dated over a year and g
 so that stories repeat the way news does. Each size runs in a fresh process (peak RSS is per
 size). ``--fast`` uses the settings a high-volume user would pick: rule-based NER and 16
 sentences per article (see the README for what they cost in quality). By default the stories are
-updated as ``samestory ingest`` does it (analysis of the next batch overlapping the placing of this
-one); ``--stages`` analyses everything first, to time analysis and placing apart.
+updated as ``samestory ingest`` does it (each batch analysed, then placed); ``--stages`` analyses
+everything first, to time analysis and placing apart.
 
     .venv/bin/python benchmarks/bench_scale.py [--sizes 1000,10000] [--fast] [--stages]
 """

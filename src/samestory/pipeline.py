@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
-from .analysis import CachedAnalyses, analyse_cached, start_cached
+from .analysis import analyse_cached
 from .cleaning import clean_all
 from .clustering.incremental import StoryClusterer
 from .readers import ReadReport, read
@@ -112,7 +111,8 @@ def update_stories(
     clusterer = clusterer or story_clusterer(store, settings)
     placed = new = updated = undated = 0
     touched: set[str] = set()
-    for batch, analyses in _analysed_batches(store, settings):
+    for batch in store.unplaced(batch=settings.ingest.batch_size):
+        analyses = analyse_cached(batch, store, settings=settings)
         placements = clusterer.partial_fit(analyses)
         by_id = {a.id: a for a in analyses}
         rows = [(p, by_id[p.article].article.content_hash, by_id[p.article].article.published, by_id[p.article].doc) for p in placements]
@@ -133,20 +133,6 @@ def update_stories(
     if clusterer.dirty or clusterer.aliases:
         _save(store, clusterer, [])
     return StoryUpdate(placed, new, updated, undated, merged, split, moved, store.count_stories())
-
-
-def _analysed_batches(store: SQLiteStore, settings: Settings) -> Iterator[tuple[list[Article], list[Analysis]]]:
-    """The unplaced articles in batches, with their analyses; each batch's analysis is started before the one
-    before it is handed over, so the analysis workers work on the next batch while the caller places this one."""
-    ahead: deque[tuple[list[Article], CachedAnalyses]] = deque()
-    for batch in store.unplaced(batch=settings.ingest.batch_size):
-        ahead.append((batch, start_cached(batch, store, settings=settings)))
-        if len(ahead) == 2:
-            done, job = ahead.popleft()
-            yield done, job.result(store)
-    while ahead:
-        done, job = ahead.popleft()
-        yield done, job.result(store)
 
 
 def _save(store: SQLiteStore, clusterer: StoryClusterer, rows: list) -> None:

@@ -71,9 +71,9 @@ def test_workers_setting_is_checked():
         load_settings(overrides={"analyse": {"workers": -1}})
 
 
-def test_stories_updated_with_the_next_batch_analysed_ahead_are_the_same(tmp_path):
-    """update_stories starts each batch's analysis in the workers before placing the one before it:
-    the same analyses cached, the same placements as with everything in this process."""
+def test_stories_updated_with_workers_are_the_same(tmp_path):
+    """update_stories with its batches analysed in the workers: the same analyses cached, the same
+    stories as with everything in this process."""
     from samestory import SQLiteStore, update_stories
 
     arts = _articles(230)  # 3 batches of 100 (the last short), each more than two chunks of 32

@@ -18,7 +18,7 @@ from .matching import EntityMatch, match_entities
 from .ner import backend_for, extract_entities_batch
 from .opening import with_openings
 from .vectors import embed_articles, minhash_of, sentences_of
-from .workers import Started, analyse_in_workers, worker_count
+from .workers import analyse_in_workers, worker_count
 
 __all__ = ["analyse", "analyse_all", "analyse_cached", "match_entities", "EntityMatch", "model_names", "StageTimes",
            "with_openings"]
@@ -120,52 +120,14 @@ def analyse(article: Article, *, settings: Settings | None = None) -> Analysis:
     return next(analyse_all([article], settings=settings))
 
 
-class _Later:
-    """Analyses computed in this process when asked for (no workers, or too few batches to share)."""
-
-    def __init__(self, articles: list[Article], settings: Settings, times: StageTimes) -> None:
-        self.articles, self.settings, self.times = articles, settings, times
-
-    def result(self) -> list[Analysis]:
-        return list(analyse_all(self.articles, settings=self.settings, times=self.times))
-
-
-def start_analysis(articles: Sequence[Article], *, settings: Settings, times: StageTimes, batch_size: int = 32):
-    """Analyses begun now in the workers (as ``analyse_all`` would share them) and collected by ``.result()``,
-    in order, so that the caller can do other work meanwhile; without workers, computed at ``.result()``."""
-    articles = list(articles)
-    batches = [articles[i : i + batch_size] for i in range(0, len(articles), batch_size)]
-    workers = worker_count(settings)
-    if workers > 1 and len(batches) > 2:
-        return Started(batches, settings, workers, times.update)
-    return _Later(articles, settings, times)
-
-
-class CachedAnalyses:
-    """``analyse_cached`` in two steps: ``start_cached`` looks up the cache and starts the rest; ``result``
-    collects them, caches the fresh ones and returns all in input order."""
-
-    def __init__(self, articles: Sequence[Article], cached: dict[str, Analysis], job) -> None:
-        self.articles, self.cached, self.job = list(articles), cached, job
-
-    def result(self, store) -> list[Analysis]:
-        fresh = {an.id: an for an in self.job.result()}
-        if fresh:
-            store.put_analyses(fresh.values())
-        return [self.cached.get(a.id) or fresh[a.id] for a in self.articles]
-
-
-def start_cached(
-    articles: Sequence[Article], store, *, settings: Settings | None = None, times: StageTimes | None = None
-) -> CachedAnalyses:
-    settings = settings or load_settings()
-    cached = store.get_analyses(articles, {"embedder": settings.analyse.embedder, "ner_mode": settings.analyse.ner})
-    todo = [a for a in articles if a.id not in cached]
-    return CachedAnalyses(articles, cached, start_analysis(todo, settings=settings, times=times if times is not None else StageTimes()))
-
-
 def analyse_cached(
     articles: Sequence[Article], store, *, settings: Settings | None = None, times: StageTimes | None = None
 ) -> list[Analysis]:
     """Analyses from the store's cache where article content, embedder and NER mode match; the rest computed and cached."""
-    return start_cached(articles, store, settings=settings, times=times).result(store)
+    settings = settings or load_settings()
+    cached = store.get_analyses(articles, {"embedder": settings.analyse.embedder, "ner_mode": settings.analyse.ner})
+    todo = [a for a in articles if a.id not in cached]
+    fresh = {an.id: an for an in analyse_all(todo, settings=settings, times=times)}
+    if fresh:
+        store.put_analyses(fresh.values())
+    return [cached.get(a.id) or fresh[a.id] for a in articles]

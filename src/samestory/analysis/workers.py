@@ -31,7 +31,7 @@ from pathlib import Path
 from ..records import Analysis, Article
 from ..settings import Settings
 
-__all__ = ["worker_count", "analyse_in_workers", "Started", "main_is_guarded", "shutdown_workers"]
+__all__ = ["worker_count", "analyse_in_workers", "main_is_guarded", "shutdown_workers"]
 
 _POOL: dict[int, ProcessPoolExecutor] = {}
 
@@ -140,16 +140,3 @@ def analyse_in_workers(
             yield from run.result(*pending.popleft())
     while pending:
         yield from run.result(*pending.popleft())
-
-
-class Started:
-    """Analyses submitted to the workers all at once, to be collected later (``result``, in input order), so
-    that the caller can do other work meanwhile."""
-
-    def __init__(self, batches: list[list[Article]], settings: Settings, workers: int,
-                 add_times: Callable[[dict[str, float]], None]) -> None:
-        self._run = _Workers(settings, workers, add_times)
-        self._pending = [(batch, self._run.submit(batch)) for batch in batches]
-
-    def result(self) -> list[Analysis]:
-        return [an for batch, future in self._pending for an in self._run.result(batch, future)]
