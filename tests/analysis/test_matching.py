@@ -4,7 +4,7 @@ import random
 from dataclasses import replace
 
 from samestory import analyse_all, article_from_dict
-from samestory.analysis.matching import EntityMatch, match_entities, same_entity
+from samestory.analysis.matching import EntityIndex, EntityMatch, match_entities, same_entity
 from samestory.analysis.names import names_match, surname_key
 from samestory.records import Entity
 
@@ -48,6 +48,7 @@ def test_indexed_matching_equals_the_definition():
         a = replace(base, entities=tuple(rng.sample(POOL, rng.randint(0, 8))))
         b = replace(base, entities=tuple(rng.sample(POOL, rng.randint(0, 8))))
         assert match_entities(a, b) == _reference(a, b)
+        assert match_entities(a, b, indexes=(EntityIndex(a), EntityIndex(b))) == _reference(a, b)
 
 
 def test_matching_names_share_a_surname_key():

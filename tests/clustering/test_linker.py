@@ -36,3 +36,15 @@ def test_link_features_have_the_linker_columns():
     X = link_features([(a, b), (a, c)])
     assert X.shape == (2, len(LINK_FEATURES)) and np.isfinite(X).all()
     assert link_features([]).shape == (0, len(LINK_FEATURES))
+
+
+def test_link_features_of_a_batch_are_those_of_each_pair_alone():
+    # a batch indexes, ranks and summarises each article once: rows must not depend on the other pairs
+    a, b, c = _analyses()
+    pairs = [(a, b), (a, c), (c, b), (b, a)]
+    X = link_features(pairs)
+    own = [k for k, name in enumerate(LINK_FEATURES) if not name.startswith("scorer_")]
+    for row, pair in zip(X, pairs):
+        alone = link_features([pair])[0]
+        assert np.array_equal(row[own], alone[own])
+        assert np.allclose(row, alone, rtol=0, atol=1e-12)  # the scorer's ridge: a matrix product, not bit-stable by batch

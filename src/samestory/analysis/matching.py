@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ..records import Analysis, Entity
 from .names import names_match, surname_key
 
-__all__ = ["EntityMatch", "match_entities", "same_entity"]
+__all__ = ["EntityIndex", "EntityMatch", "match_entities", "same_entity"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,31 +26,47 @@ def same_entity(a: Entity, b: Entity) -> bool:
     return False  # resolved places and organisations match by key only
 
 
-def match_entities(a: Analysis, b: Analysis) -> EntityMatch:
+class EntityIndex:
+    """One article's entities as ``match_entities`` looks them up: by key, unresolved names by surname key.
+    Built once per article when it is matched against many (a stream's candidates)."""
+
+    __slots__ = ("entities", "by_key", "by_surname", "surnames")
+
+    def __init__(self, an: Analysis) -> None:
+        self.entities = an.entities
+        self.by_key: dict[str, list[int]] = {}
+        self.by_surname: dict[str | None, list[int]] = {}  # unresolved names, in the article's order
+        self.surnames: list[str | None] = []
+        for j, e in enumerate(an.entities):
+            self.by_key.setdefault(e.key, []).append(j)
+            surname = surname_key(e.text) if e.key.startswith("name:") else None
+            if e.key.startswith("name:"):
+                self.by_surname.setdefault(surname, []).append(j)
+            self.surnames.append(surname)
+
+
+def match_entities(a: Analysis, b: Analysis, *, indexes: tuple[EntityIndex, EntityIndex] | None = None) -> EntityMatch:
     """Greedy one-to-one matching, most-mentioned first: each of a's entities takes the first unused entity of b
     that is ``same_entity`` with it. Resolved keys are looked up; an unresolved name is compared by spelling
-    only with b's names of the same key or surname key (no other name can match it)."""
-    by_key: dict[str, list[int]] = {}
-    by_surname: dict[str | None, list[int]] = {}  # b's unresolved names, in b's order
-    for j, eb in enumerate(b.entities):
-        by_key.setdefault(eb.key, []).append(j)
-        if eb.key.startswith("name:"):
-            by_surname.setdefault(surname_key(eb.text), []).append(j)
+    only with b's names of the same key or surname key (no other name can match it). ``indexes``: the two
+    articles' ``EntityIndex``, when the caller keeps them."""
+    ia, ib = indexes if indexes is not None else (EntityIndex(a), EntityIndex(b))
+    b_entities = ib.entities
     used: set[int] = set()
     matched = []
     only_a = []
-    for ea in a.entities:
+    for ea, surname in zip(ia.entities, ia.surnames):
         if ea.key.startswith("name:"):
-            near = by_surname.get(surname_key(ea.text), [])
-            same = by_key.get(ea.key)  # names with a's key (those are names too)
+            near = ib.by_surname.get(surname, [])
+            same = ib.by_key.get(ea.key)  # names with a's key (those are names too)
             names = sorted({*near, *same}) if same else near
-            j = next((j for j in names if j not in used and same_entity(ea, b.entities[j])), None)
+            j = next((j for j in names if j not in used and same_entity(ea, b_entities[j])), None)
         else:
-            j = next((j for j in by_key.get(ea.key, ()) if j not in used), None)
+            j = next((j for j in ib.by_key.get(ea.key, ()) if j not in used), None)
         if j is None:
             only_a.append(ea)
         else:
             used.add(j)
-            matched.append((ea, b.entities[j]))
-    only_b = tuple(eb for j, eb in enumerate(b.entities) if j not in used)
+            matched.append((ea, b_entities[j]))
+    only_b = tuple(eb for j, eb in enumerate(b_entities) if j not in used)
     return EntityMatch(tuple(matched), tuple(only_a), only_b)
