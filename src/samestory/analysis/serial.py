@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 from datetime import date
 from typing import Any
 
@@ -79,7 +80,7 @@ def analysis_from_bytes(data: bytes) -> Analysis:
     arrays = {}
     for k, (dtype, shape, offset) in head["arrays"].items():
         dt = np.dtype(dtype)
-        count = int(np.prod(shape)) if shape else 1
+        count = math.prod(shape)  # 1 for a scalar's empty shape
         arrays[k] = np.frombuffer(body, dtype=dt, count=count, offset=offset).reshape(shape)
     return _record(head["meta"], arrays)
 

@@ -66,9 +66,10 @@ def _identical(a: Analysis, b: Analysis) -> bool:
 def _predict(pairs: Sequence[tuple[Analysis, Analysis]], contexts) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Scores and P(same story) per pair: by the scorer with the opening feature where both sides have
     an opening vector from the embedder it was trained with, by the base scorer elsewhere."""
-    made_by = load_scorer(opening=True).opening_embedder
-    both = np.array([a.opening is not None and b.opening is not None and a.models.get("opening") == made_by
-                     and b.models.get("opening") == made_by for a, b in pairs], dtype=bool)
+    has = [a.opening is not None and b.opening is not None for a, b in pairs]
+    made_by = load_scorer(opening=True).opening_embedder if any(has) else None  # loaded only when it may be used
+    both = np.array([h and a.models.get("opening") == made_by and b.models.get("opening") == made_by
+                     for h, (a, b) in zip(has, pairs)], dtype=bool)
     preds = {dim: np.zeros(len(pairs)) for dim in DIMENSIONS}
     probs = np.zeros(len(pairs))
     for opening in (True, False):
