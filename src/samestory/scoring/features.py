@@ -43,8 +43,14 @@ OPENING_FEATURES: list[str] = ["opening_cos"]
 FEATURE_NAMES_WITH_OPENING: list[str] = [*FEATURE_NAMES, *OPENING_FEATURES]
 
 
-def _cos(u: np.ndarray, v: np.ndarray) -> float:
-    nu, nv = math.sqrt(float(u @ u)), math.sqrt(float(v @ v))
+def _norm(u: np.ndarray) -> float:
+    return math.sqrt(float(u @ u))
+
+
+def _cos(u: np.ndarray, v: np.ndarray, nu: float | None = None, nv: float | None = None) -> float:
+    """Cosine (0 against a zero vector); ``nu``, ``nv``: the norms, when known."""
+    nu = _norm(u) if nu is None else nu
+    nv = _norm(v) if nv is None else nv
     if nu < 1e-9 or nv < 1e-9:
         return 0.0
     return float(u @ v) / (nu * nv)
@@ -80,9 +86,11 @@ def _overlap(a: set, b: set) -> float:
 
 def sentence_similarity(a: Analysis, b: Analysis) -> np.ndarray:
     """Cosine matrix of a's sentences (rows) against b's (columns)."""
-    if not len(a.sentence_vectors) or not len(b.sentence_vectors):
-        return np.zeros((len(a.sentence_vectors), len(b.sentence_vectors)), np.float32)
-    return np.asarray(a.sentence_vectors, dtype=np.float32) @ np.asarray(b.sentence_vectors, dtype=np.float32).T
+    return _similarity(np.asarray(a.sentence_vectors, dtype=np.float32), np.asarray(b.sentence_vectors, dtype=np.float32))
+
+
+def _similarity(va: np.ndarray, vb: np.ndarray) -> np.ndarray:
+    return va @ vb.T if len(va) and len(vb) else np.zeros((len(va), len(vb)), np.float32)
 
 
 def _two_way(x: float, y: float) -> tuple[float, float]:
@@ -98,7 +106,7 @@ class _Side:
     def __init__(self, an: Analysis) -> None:
         self.an = an
         self.sv = np.asarray(an.sentence_vectors, dtype=np.float32)
-        self.doc_n, self.title_n, self.lead_n = (math.sqrt(float(v @ v)) for v in (an.doc, an.title, an.lead))
+        self.doc_n, self.title_n, self.lead_n = (_norm(v) for v in (an.doc, an.title, an.lead))
         self.n_ent = len(an.entities)
         self.n_label = {label: sum(e.label == label for e in an.entities) for label in ("PER", "ORG")}
         self.mentions = sum(e.mentions for e in an.entities) or 1
@@ -109,13 +117,6 @@ class _Side:
         self.values = {v for v, _ in self.nums}
         self.text_len = len(an.article.text)
         self.n_sent = len(an.sentences)
-
-
-def _cos_n(u: np.ndarray, v: np.ndarray, nu: float, nv: float) -> float:
-    """``_cos`` with the norms known."""
-    if nu < 1e-9 or nv < 1e-9:
-        return 0.0
-    return float(u @ v) / (nu * nv)
 
 
 def pair_features(
@@ -129,10 +130,10 @@ def _features(sa: _Side, sb: _Side, m: EntityMatch | None, sim: np.ndarray | Non
     a, b = sa.an, sb.an
     f: dict[str, float] = {}
     # embedding
-    f["doc_cos"] = _cos_n(a.doc, b.doc, sa.doc_n, sb.doc_n)
-    f["title_cos"] = _cos_n(a.title, b.title, sa.title_n, sb.title_n)
-    f["lead_cos"] = _cos_n(a.lead, b.lead, sa.lead_n, sb.lead_n)
-    f["title_lead_cos"] = max(_cos_n(a.title, b.lead, sa.title_n, sb.lead_n), _cos_n(a.lead, b.title, sa.lead_n, sb.title_n))
+    f["doc_cos"] = _cos(a.doc, b.doc, sa.doc_n, sb.doc_n)
+    f["title_cos"] = _cos(a.title, b.title, sa.title_n, sb.title_n)
+    f["lead_cos"] = _cos(a.lead, b.lead, sa.lead_n, sb.lead_n)
+    f["title_lead_cos"] = max(_cos(a.title, b.lead, sa.title_n, sb.lead_n), _cos(a.lead, b.title, sa.lead_n, sb.title_n))
     if len(a.chunks) and len(b.chunks):
         cm = a.chunks @ b.chunks.T
         f["chunk_max"], f["chunk_mean"] = float(cm.max()), _mean(cm)
@@ -140,8 +141,7 @@ def _features(sa: _Side, sb: _Side, m: EntityMatch | None, sim: np.ndarray | Non
     else:
         f["chunk_max"] = f["chunk_mean"] = f["chunk_min_of_max"] = 0.0
     # alignment
-    if sim is None:
-        sim = sa.sv @ sb.sv.T if len(sa.sv) and len(sb.sv) else np.zeros((len(sa.sv), len(sb.sv)), np.float32)
+    sim = _similarity(sa.sv, sb.sv) if sim is None else sim
     if sim.size:
         # best match of each sentence in the other article, sorted
         ra, rb = np.sort(sim.max(axis=1)), np.sort(sim.max(axis=0))

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..settings import load_settings
 from .features import FAMILIES, FEATURE_NAMES, FEATURE_NAMES_WITH_OPENING
-from .model import MODEL_DIR, Scorer
+from .model import MODEL_DIR
 from .training import (
     DEFAULT_DATA,
     DIMENSIONS,
@@ -34,16 +34,21 @@ def _table(title: str, header: list[str], rows: list[list]) -> None:
         print("  ".join((f"{c:.3f}" if isinstance(c, float) else str(c)).ljust(w) for c, w in zip(r, widths)))
 
 
+def _columns(X: np.ndarray, names: list[str]) -> np.ndarray:
+    """The named columns of a featurise() matrix (whose columns are FEATURE_NAMES_WITH_OPENING)."""
+    return X[:, [FEATURE_NAMES_WITH_OPENING.index(c) for c in names]]
+
+
 def _predict(scorer, X: np.ndarray) -> dict[str, np.ndarray]:
-    return scorer.predict(X[:, [FEATURE_NAMES_WITH_OPENING.index(c) for c in scorer.features]])
+    return scorer.predict(_columns(X, scorer.features))
 
 
-def _report(name: str, columns: list[str], X, Y, pairs, dev, *, opening: bool) -> tuple[Scorer, dict]:
+def _report(name: str, columns: list[str], X, Y, pairs, dev, *, opening: bool) -> dict:
     """Fit on train, print the dev tables of one scorer (per dimension, per language pair, ablation)."""
     tr = ~dev
     models = fit_models(X[tr], {d: y[tr] for d, y in Y.items()}, columns)
     pred = _predict(models, X[dev])
-    zero = {c: X[dev][:, FEATURE_NAMES_WITH_OPENING.index(c)] for c in ("doc_cos", "opening_cos")}
+    zero = {c: _columns(X[dev], [c])[:, 0] for c in ("doc_cos", "opening_cos")}
     rows = [[dim, pearson(-pred[dim], -Y[dim][dev]), *(pearson(z, -Y[dim][dev]) for z in zero.values())] for dim in DIMENSIONS]
     _table(f"{name}: dev split, {int(dev.sum())} pairs (trained on {int(tr.sum())}); Pearson, higher is better",
            ["dimension", "samestory", "zero-shot USE cosine", "zero-shot opening cosine"], rows)
@@ -64,11 +69,11 @@ def _report(name: str, columns: list[str], X, Y, pairs, dev, *, opening: bool) -
         ablation.append([fam, len(family_columns(only=fam, opening=opening)), *scores])
     _table(f"{name}: ablation on dev, Overall Pearson: all families but one / that family alone",
            ["family", "features", "without it", "only it"], ablation)
-    same = models.probability(X[dev][:, [FEATURE_NAMES_WITH_OPENING.index(c) for c in columns]])
+    same = models.probability(_columns(X[dev], columns))
     brier = float(np.mean((same - (Y["overall"][dev] <= 2)) ** 2))
     mae = float(np.mean(np.abs(pred["overall"] - Y["overall"][dev])))
     print(f"\n{name}: P(overall <= 2): Brier score {brier:.3f} on dev; Overall mean absolute error {mae:.3f}")
-    return models, {
+    return {
         "pairs": len(pairs),
         "dev_pairs": int(dev.sum()),
         "dev_pearson": {r[0]: r[1] for r in rows},
@@ -95,12 +100,11 @@ def train_and_report(data: str | Path | None = None, *, save: bool = True, out_d
     reports = {}
     for name, columns, opening in (("base scorer", FEATURE_NAMES, False),
                                    (f"scorer with the opening ({embedder})", FEATURE_NAMES_WITH_OPENING, True)):
-        _, reports[opening] = _report(name, columns, X, Y, pairs, dev, opening=opening)
+        reports[opening] = _report(name, columns, X, Y, pairs, dev, opening=opening)
     if save:
         out = Path(out_dir) if out_dir else MODEL_DIR
         for opening, columns in ((False, FEATURE_NAMES), (True, FEATURE_NAMES_WITH_OPENING)):
-            scorer = fit_models(X, Y, columns)
-            scorer.opening_embedder = embedder if opening else None
+            scorer = fit_models(X, Y, columns, opening_embedder=embedder if opening else None)
             scorer.save(out / "opening" if opening else out, reports[opening])
         print(f"saved both scorers (trained on all {len(pairs)} pairs) to {out} and {out / 'opening'}")
     return 0

@@ -118,9 +118,11 @@ def _blend(booster, ridge: dict, Xc: np.ndarray) -> np.ndarray:
     return (booster.predict(Xc) + lin) / 2
 
 
-def fit_models(X: np.ndarray, Y: dict[str, np.ndarray], columns: Sequence[str] = FEATURE_NAMES, folds: int = 5) -> Scorer:
+def fit_models(X: np.ndarray, Y: dict[str, np.ndarray], columns: Sequence[str] = FEATURE_NAMES, folds: int = 5, *,
+               opening_embedder: str | None = None) -> Scorer:
     """A scorer over ``columns`` of X (whose columns are FEATURE_NAMES_WITH_OPENING). Per dimension a LightGBM
     regressor and a ridge regression (averaged), then a linear calibration; a LightGBM classifier for P(overall <= 2).
+    ``opening_embedder``: the embedder of the opening vectors behind ``opening_cos``, when ``columns`` hold it.
 
     The blend was chosen by measurement on the dev split (it beat LightGBM alone, ridge alone,
     HistGradientBoosting and an SVR; see the README). Averaging two regressors shrinks scores towards
@@ -144,7 +146,7 @@ def fit_models(X: np.ndarray, Y: dict[str, np.ndarray], columns: Sequence[str] =
         ridge[dim]["calibration"] = [float(intercept), float(slope)]
     ds = lgb.Dataset(Xc, label=(Y["overall"] <= 2).astype(float), feature_name=list(columns))
     boosters["same_story"] = lgb.train({**PARAMS, "objective": "binary"}, ds, num_boost_round=ROUNDS)
-    return Scorer(boosters, ridge, list(columns))
+    return Scorer(boosters, ridge, list(columns), opening_embedder)
 
 
 def pearson(pred: np.ndarray, gold: np.ndarray) -> float:
