@@ -3,10 +3,10 @@
 Pages hold 1-3 stories (a second story from another topic, or from the same topic
 but a different event), each rendered as a scraped page renders it: headline (when
 the document has one; sometimes printed twice), photo captions with agency credits,
-a site marker, then the body. Single-story pages get captions at the top and, half
-of the time, a photo caption (about any sentence of the article) in the middle, a
-third of those with a site marker ("Advertisement", "AP") beside it: the cases that
-must not split.
+a site marker, then the body. Half of the stories (on single- and multi-story pages)
+also get a photo inside the article, after its first paragraph or anywhere further
+down, its caption about any sentence of the article and, a third of the time, a site
+marker ("Advertisement", "AP") beside it: the cases that must not split.
 
 The boundary model is trained and its threshold chosen on pages from the train
 split (``scripts/train_segmenter.py``, which uses ``make_pages`` and ``collect``
@@ -31,7 +31,7 @@ from _common import DATA, need, save, table  # noqa: E402
 
 from samestory import get_embedder, load_settings  # noqa: E402
 from samestory.cleaning import _kinds, _lines  # noqa: E402
-from samestory.cleaning.segmenter import model_decision, segment  # noqa: E402
+from samestory.cleaning.segmenter import load_boundary_model, model_decision, segment  # noqa: E402
 
 PHOTOGRAPHERS = ["Nick Ut", "Mario Anzuoni", "Lucy Nicholson", "Mike Blake", "Jae C. Hong", "Carlos Barria"]
 MARKERS = ["TT", "AP", "Advertisement", "***"]
@@ -87,8 +87,10 @@ def make_pages(docs: list[dict], n: int, seed: int) -> list[dict]:
         bounds: list[tuple[int, int, bool]] = []  # (first line of the story, first body line, has a headline)
         for j, doc in enumerate(story):
             rendered, n_head = render(rng, doc, j == 0)
-            if k == 1 and rng.random() < 0.5 and len(rendered) - n_head > 4:
-                mid = n_head + (len(rendered) - n_head) // 2  # a photo in the middle of the article
+            if rng.random() < 0.5 and len(rendered) - n_head > 2:
+                # a photo inside the article: after its first paragraph, or anywhere further down
+                body = len(rendered) - n_head
+                mid = n_head + (1 if rng.random() < 0.5 else rng.randrange(2, body))
                 noise = [_caption(rng, doc, anywhere=True)]
                 if rng.random() < 0.33:
                     noise.insert(rng.randrange(2), rng.choice(MARKERS))
@@ -114,8 +116,9 @@ def load_docs(split: str) -> list[dict]:
 
 
 class CachedEmbed:
-    def __init__(self) -> None:
-        self.model = get_embedder(load_settings().analyse.embedder)
+    def __init__(self, name: str | None = None) -> None:
+        self.name = name or load_settings().analyse.embedder
+        self.model = get_embedder(self.name)
         self.cache: dict[str, np.ndarray] = {}
 
     def __call__(self, texts: list[str]) -> np.ndarray:
@@ -154,7 +157,7 @@ def true_bound(page: dict, b: int) -> int | None:
     return next((t for t, (lo, hi, _) in enumerate(page["bounds"]) if lo <= b <= hi), None)
 
 
-def collect(pages: list[dict], embed) -> tuple[list[list[float]], list[int]]:
+def collect(pages: list[dict], embed, lead) -> tuple[list[list[float]], list[int]]:
     """The boundary candidates of the pages, decided by the truth (so that each page is walked as a perfect
     segmenter walks it), as feature vectors and labels: training data for the boundary model."""
     X, y = [], []
@@ -167,18 +170,18 @@ def collect(pages: list[dict], embed) -> tuple[list[list[float]], list[int]]:
             y.append(int(label))
             return label, float(label)
 
-        segment(lines, kinds, embed=embed, decide=oracle)
+        segment(lines, kinds, embed=embed, decide=oracle, lead=lead)
     return X, y
 
 
-def evaluate(pages: list[dict], embed, decide=None) -> dict:
+def evaluate(pages: list[dict], embed, decide=None, lead=None) -> dict:
     false_pages = false_bounds = missed = true_total = 0
     by_kind = {"with_headline": [0, 0], "without_headline": [0, 0]}  # missed, total
     pks = []
     single = [p for p in pages if p["n"] == 1]
     for page in pages:
         lines, kinds = page_lines(page)
-        segs = segment(lines, kinds, embed=embed, decide=decide)
+        segs = segment(lines, kinds, embed=embed, decide=decide, lead=lead)
         pred = [s.start for s in segs[1:]]
         hits = set()
         wrong = 0
@@ -213,7 +216,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pages", type=int, default=600)
     args = ap.parse_args()
-    embed = CachedEmbed()
+    embed = CachedEmbed(load_boundary_model().embedder)
     threshold = load_settings().clean.boundary_probability
     dev = make_pages(load_docs("dev"), args.pages, seed=2)
     t0 = time.perf_counter()

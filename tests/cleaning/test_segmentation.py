@@ -72,11 +72,12 @@ def _fake_embed(texts):
 def _candidates(lines):
     """Where the segmenter asks the boundary model, on a page of lines (nothing is split)."""
     from samestory.cleaning import _kinds, _lines
-    from samestory.cleaning.segmenter import segment
+    from samestory.cleaning.segmenter import LeadModel, segment
 
     lines = _lines("\n".join(lines))
     asked = []
-    segment(lines, _kinds(lines), embed=_fake_embed, decide=lambda i, c: (asked.append((i, c)) or (False, 0.0)))
+    segment(lines, _kinds(lines), embed=_fake_embed, decide=lambda i, c: (asked.append((i, c)) or (False, 0.0)),
+            lead=LeadModel((0.0,) * 16, 0.0))
     return lines, asked
 
 
@@ -114,6 +115,33 @@ def test_shipped_boundary_model_loads_and_ranks():
     from samestory.cleaning.segmenter import Candidate, load_boundary_model
 
     m = load_boundary_model()
-    clear = Candidate(True, False, True, 2, 0.1, 0.4, 0.5, 0.9, 0.0, 0.1, 0.0)
-    mid_photo = Candidate(False, False, False, 1, 0.7, -0.1, -0.1, 0.5, 0.3, 0.7, 0.0)
+    clear = Candidate(True, False, True, 2, 0.1, 0.4, 0.5, 0.9, 0.0, 0.1, 0.0, 2.0)
+    mid_photo = Candidate(False, False, False, 1, 0.7, -0.1, -0.1, 0.5, 0.3, 0.7, 0.0, -2.0)
     assert m.probability(clear) > 0.9 > 0.1 > m.probability(mid_photo)
+
+
+def test_a_one_paragraph_story_ends_only_at_a_headline():
+    """A brief (one paragraph) then a headline and captions: a candidate. One paragraph then a photo: the common
+    photo after a story's first paragraph, no candidate."""
+    lines, asked = _candidates([PARA[0], "Warehouse Fire Destroys Harbour Goods", CAPTION, *NEXT])
+    assert [lines[i] for i, _ in asked] == ["Warehouse Fire Destroys Harbour Goods"] and asked[0][1].headline
+    _, asked = _candidates([PARA[0], CAPTION, "AP", *NEXT])
+    assert asked == []
+    _, asked = _candidates([*PARA, CAPTION, "AP", *NEXT])  # after two paragraphs the photo block is a candidate
+    assert len(asked) == 1 and not asked[0][1].headline
+
+
+def test_the_lead_model_tells_a_first_paragraph_from_a_later_one():
+    import numpy as np
+
+    from samestory.cleaning.segmenter import load_boundary_model
+    from samestory.embed import get_embedder
+
+    model = load_boundary_model()
+    leads = [NEXT[0], PARA[0], "Rescuers pulled two climbers from a crevasse on Mount Cook on Saturday, police in New Zealand said."]
+    later = ['"We did everything we could, but the fire was too strong," he said.', "She added that the talks would go on.",
+             "It was the third such incident this year."]
+    v = np.asarray(get_embedder(model.embedder).embed(leads + later), dtype=np.float32)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    score = [model.lead.log_odds(x) for x in v]
+    assert min(score[:3]) > max(score[3:])

@@ -33,7 +33,7 @@ from .lines import (
     opens_link_list,
     split_dateline,
 )
-from .segmenter import Segment, segment
+from .segmenter import Segment, load_boundary_model, segment
 
 __all__ = ["clean", "clean_all", "clean_one", "detect_language", "SUPPORTED_LANGUAGES"]
 
@@ -93,11 +93,11 @@ def _kinds(lines: list[str]) -> list[str]:
     return kinds
 
 
-def _embedder(settings: Settings):
+def _boundary_embedder():
+    """The embedder the boundary model was trained with (its cosines and lead model live in that space)."""
     from ..embed import get_embedder
 
-    embedder = get_embedder(settings.analyse.embedder)
-    return embedder.embed
+    return get_embedder(load_boundary_model().embedder).embed
 
 
 def _story(
@@ -191,7 +191,7 @@ def clean(doc: RawDocument | Article, *, settings: Settings | None = None) -> li
     lines = _lines(text)
     kinds = _kinds(lines)
     if settings.clean.segment and sum(k not in NOISE for k in kinds) > 2:
-        embed = _embedder(settings)
+        embed = _boundary_embedder()
         segments = segment(
             lines,
             kinds,

@@ -11,16 +11,21 @@ Candidate boundaries:
    headline after it.
 
 Body text before a candidate means at least two distinct paragraphs (a long title
-set as body text is no story yet). All candidates are decided by a learned
-boundary model (``BoundaryModel``: a logistic regression over the evidence at the
-candidate, shipped in ``cleaning/model/boundary.json`` and rebuilt by
-``scripts/train_segmenter.py`` on ECB+ train pages): how similar the text before and
-after is, how much better the headline and captions describe the text after than
-the text before (by the mean of each side and by the best-fitting line), whether
-the names change, how well the current story's lead fits the text after, whether
-short list-like lines precede, whether a headline or a site marker is there. False
-splits are worse than missed ones: the threshold (``clean.boundary_probability``)
-is chosen on train pages for at most 1% falsely split pages.
+set as body text is no story yet); after a single paragraph (a brief), only a
+candidate with a headline counts (a photo after a story's first paragraph is common
+and looks like rule 3). All candidates are decided by a learned boundary model
+(``BoundaryModel``: a logistic regression over the evidence at the candidate, shipped
+in ``cleaning/model/boundary.json`` and rebuilt by ``scripts/train_segmenter.py`` on
+ECB+ train pages): how similar the text before and after is, how much better the
+headline and captions describe the text after than the text before (by the mean of
+each side and by the best-fitting line), whether the names change, how well the
+current story's lead fits the text after, whether short list-like lines precede,
+whether a headline or a site marker is there, and how much the first paragraph after
+reads like a story's first paragraph (``LeadModel``, a logistic regression over its
+sentence embedding, trained on the first and later paragraphs of ECB+ train
+documents). False splits are worse than missed ones: the threshold
+(``clean.boundary_probability``) is chosen on train pages for at most 1% falsely
+split pages.
 
 Similarities are cosines of sentence embeddings of up to six body lines on each
 side, computed only at candidates, so a page without any costs nothing.
@@ -41,14 +46,16 @@ import numpy as np
 from ..errors import ModelError
 from .lines import NOISE, is_headline_like, norm_key
 
-__all__ = ["BOUNDARY_FEATURES", "BOUNDARY_MODEL", "BoundaryModel", "Candidate", "Segment", "load_boundary_model", "model_decision", "segment"]
+__all__ = ["BOUNDARY_FEATURES", "BOUNDARY_MODEL", "BoundaryModel", "Candidate", "LeadModel", "Segment", "load_boundary_model",
+           "model_decision", "segment"]
 
 _MIN_BODY_WORDS = 25  # body text before a boundary: at least two real paragraphs...
 _MIN_BODY_LINES = 2  # ...not just a long title set as body text
+_MIN_BRIEF_WORDS = 8  # a one-paragraph story (a brief) ends only at a headline
 _REPEAT_WINDOW = 8
 _SIDE_LINES = 6
 _SIDE_CHARS = 400
-_MIN_SIDE_WORDS = 20
+_MIN_SIDE_WORDS = 8
 _LEAD_LINES = 3
 _SHORT_WORDS = 8
 _MAX_CANDIDATES = 200  # bound the work on huge pages
@@ -56,7 +63,7 @@ BOUNDARY_MODEL = Path(__file__).parent / "model" / "boundary.json"
 _NAME = re.compile(r"(?<=[\w,;:] )[A-ZÀ-ÖØ-ÞŁŚŻŹĆŃÓĘĄÇĞİŞÜА-Я][\w'’-]+")  # a capitalised word inside a sentence
 
 BOUNDARY_FEATURES = ["headline", "repeated", "marker", "captions", "similarity", "affinity", "best_affinity", "caption_after", "names_jaccard",
-                     "lead_after", "short_before"]
+                     "lead_after", "short_before", "lead_next"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,29 +81,47 @@ class Candidate:
     names_jaccard: float  # overlap of the capitalised names before and after
     lead_after: float  # similarity of the current story's lead and the text after
     short_before: float  # share of short lines among the three before (a list or table, not a story's end)
+    lead_next: float  # how much the first paragraph after reads like a story's first paragraph (LeadModel's log-odds)
 
     def vector(self) -> list[float]:
         return [float(self.headline), float(self.repeated), float(self.marker), math.log1p(self.captions), self.similarity, self.affinity,
                 self.best_affinity, self.caption_after, self.names_jaccard, self.lead_after,
-                self.short_before]
+                self.short_before, self.lead_next]
+
+
+@dataclass(frozen=True, slots=True)
+class LeadModel:
+    """How much a paragraph reads like a story's first one (a lead): a logistic regression over its unit sentence
+    embedding. A lead introduces its people and places in full, says what happened, where and when; a later
+    paragraph goes on from them ("He said...", a surname alone)."""
+
+    coef: tuple[float, ...]
+    intercept: float
+
+    def log_odds(self, unit: np.ndarray) -> float:
+        return float(unit @ np.asarray(self.coef, dtype=unit.dtype)) + self.intercept
 
 
 @dataclass(frozen=True, slots=True)
 class BoundaryModel:
-    """P(a candidate is a story boundary): a logistic regression over standardised ``Candidate.vector()``."""
+    """P(a candidate is a story boundary): a logistic regression over standardised ``Candidate.vector()``;
+    ``lead`` measures the ``lead_next`` evidence, in the space of ``embedder`` (a registry name)."""
 
     mean: tuple[float, ...]
     scale: tuple[float, ...]
     coef: tuple[float, ...]
     intercept: float
+    lead: LeadModel
+    embedder: str
 
     def probability(self, c: Candidate) -> float:
         z = self.intercept + sum(w * (x - m) / s for w, x, m, s in zip(self.coef, c.vector(), self.mean, self.scale))
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
     def to_dict(self) -> dict:
-        return {"features": BOUNDARY_FEATURES, "mean": list(self.mean), "scale": list(self.scale), "coef": list(self.coef),
-                "intercept": self.intercept}
+        return {"features": BOUNDARY_FEATURES, "embedder": self.embedder, "mean": list(self.mean), "scale": list(self.scale),
+                "coef": list(self.coef), "intercept": self.intercept,
+                "lead": {"coef": list(self.lead.coef), "intercept": self.lead.intercept}}
 
 
 @lru_cache(maxsize=4)
@@ -106,7 +131,8 @@ def load_boundary_model(path: str | None = None) -> BoundaryModel:
         d = json.loads(where.read_text())
         if d.get("features") != BOUNDARY_FEATURES:
             raise ValueError("it was trained on other features")
-        return BoundaryModel(tuple(d["mean"]), tuple(d["scale"]), tuple(d["coef"]), float(d["intercept"]))
+        lead = LeadModel(tuple(map(float, d["lead"]["coef"])), float(d["lead"]["intercept"]))
+        return BoundaryModel(tuple(d["mean"]), tuple(d["scale"]), tuple(d["coef"]), float(d["intercept"]), lead, str(d["embedder"]))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ModelError(f"cannot load the boundary model from '{where}': {exc}; rebuild it with scripts/train_segmenter.py",
                          code="SS406") from None
@@ -148,6 +174,7 @@ class _Page:
     keys: Sequence[str]
     embed: Callable[[list[str]], np.ndarray] | None
     decide: Decide | None
+    lead: LeadModel | None
 
 
 def segment(
@@ -157,13 +184,17 @@ def segment(
     embed: Callable[[list[str]], np.ndarray] | None,
     decide: Decide | None = None,
     threshold: float = 0.5,
+    lead: LeadModel | None = None,
 ) -> list[Segment]:
-    """Split line indices into stories; ``embed`` None means structure-only (rule 1 alone). Candidates go to
-    ``decide`` (default: the shipped boundary model at ``threshold``)."""
+    """Split line indices into stories; ``embed`` None means structure-only (rule 1 alone). Candidates are
+    measured (``lead``: default the shipped model's) and go to ``decide`` (default: the shipped boundary model at
+    ``threshold``)."""
     n = len(lines)
     if embed is not None and decide is None:
         decide = model_decision(threshold)
-    page = _Page(lines, kinds, [norm_key(t) for t in lines], embed, decide)
+    if embed is not None and lead is None:
+        lead = load_boundary_model().lead
+    page = _Page(lines, kinds, [norm_key(t) for t in lines], embed, decide, lead)
     starts: list[Segment] = [Segment(0, n, None, "start")]
     body_words = body_lines = 0  # body text since the current story started
     seen: set[str] = set()
@@ -181,8 +212,10 @@ def segment(
         if _is_body(kind) and is_headline_like(text) and page.keys[i] in headline_keys:
             i += 1  # the current story's own headline, repeated
             continue
-        if body_words >= _MIN_BODY_WORDS and body_lines >= _MIN_BODY_LINES and candidates < _MAX_CANDIDATES:
-            found = _boundary(page, i, starts[-1].start)
+        story = body_words >= _MIN_BODY_WORDS and body_lines >= _MIN_BODY_LINES
+        brief = not story and body_lines >= 1 and body_words >= _MIN_BRIEF_WORDS
+        if (story or brief) and candidates < _MAX_CANDIDATES:
+            found = _boundary(page, i, starts[-1].start, headline_only=brief)
             if found is not None:
                 candidates += 1
                 if found.evidence:
@@ -203,9 +236,9 @@ def segment(
     ]
 
 
-def _boundary(page: _Page, i: int, story: int) -> Segment | None:
-    """A candidate at line i (the current story starts at line ``story``): None if it is no candidate;
-    evidence "" if rejected."""
+def _boundary(page: _Page, i: int, story: int, headline_only: bool = False) -> Segment | None:
+    """A candidate at line i (the current story starts at line ``story``): None if it is no candidate (or,
+    ``headline_only``, one without a headline); evidence "" if rejected."""
     lines, kinds, keys = page.lines, page.kinds, page.keys
     n = len(lines)
     if _is_body(kinds[i]) and is_headline_like(lines[i]):
@@ -232,6 +265,8 @@ def _boundary(page: _Page, i: int, story: int) -> Segment | None:
             return None
         if is_headline_like(lines[j]):  # captions, then the next story's headline
             return _judge(page, story, i, _next_body(j, lines, kinds), j, range(i, j), "captions and headline")
+        if headline_only:
+            return None
         return _judge(page, story, i, j, None, range(i, j), "captions of the next story")
     return None
 
@@ -301,7 +336,8 @@ def _candidate(page: _Page, story: int, before_end: int, after_start: int, heade
     jaccard = len(na & nb) / len(na | nb) if na | nb else 0.0
     prev = [lines[k] for k in range(max(0, before_end - 3), before_end)]
     short = sum(len(t.split()) < _SHORT_WORDS for t in prev) / len(prev) if prev else 0.0
-    return Candidate(*shape, float(a @ b), affinity, best, after_fit, jaccard, lead_after, short)
+    lead_next = page.lead.log_odds(va[0]) if page.lead is not None else 0.0
+    return Candidate(*shape, float(a @ b), affinity, best, after_fit, jaccard, lead_after, short, lead_next)
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
