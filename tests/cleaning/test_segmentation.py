@@ -115,8 +115,8 @@ def test_shipped_boundary_model_loads_and_ranks():
     from samestory.cleaning.segmenter import Candidate, load_boundary_model
 
     m = load_boundary_model()
-    clear = Candidate(True, False, True, 2, 0.1, 0.4, 0.5, 0.9, 0.0, 0.1, 0.0, 2.0)
-    mid_photo = Candidate(False, False, False, 1, 0.7, -0.1, -0.1, 0.5, 0.3, 0.7, 0.0, -2.0)
+    clear = Candidate(True, False, True, 2, 0.1, 0.4, 0.5, 0.9, 0.0, 0.1, 0.0, 2.0, True)
+    mid_photo = Candidate(False, False, False, 1, 0.7, -0.1, -0.1, 0.5, 0.3, 0.7, 0.0, -2.0, False)
     assert m.probability(clear) > 0.9 > 0.1 > m.probability(mid_photo)
 
 
@@ -145,3 +145,13 @@ def test_the_lead_model_tells_a_first_paragraph_from_a_later_one():
     v /= np.linalg.norm(v, axis=1, keepdims=True)
     score = [model.lead.log_odds(x) for x in v]
     assert min(score[:3]) > max(score[3:])
+
+
+def test_a_date_line_at_the_candidate_is_evidence():
+    """A story's date is printed at its start (a time stamp in the block, or a short dated line above its text)."""
+    _, asked = _candidates([*PARA, CAPTION, "Posted on November 15, 2011 6:07 PM", *NEXT])
+    assert len(asked) == 1 and asked[0][1].dated
+    _, asked = _candidates([*PARA, CAPTION, "Sun, 15 Sep 2013", *NEXT])
+    assert len(asked) == 1 and asked[0][1].dated
+    _, asked = _candidates([*PARA, CAPTION, "AP", *NEXT])
+    assert len(asked) == 1 and not asked[0][1].dated

@@ -20,10 +20,10 @@ ECB+ train pages): how similar the text before and after is, how much better the
 headline and captions describe the text after than the text before (by the mean of
 each side and by the best-fitting line), whether the names change, how well the
 current story's lead fits the text after, whether short list-like lines precede,
-whether a headline or a site marker is there, and how much the first paragraph after
-reads like a story's first paragraph (``LeadModel``, a logistic regression over its
-sentence embedding, trained on the first and later paragraphs of ECB+ train
-documents). False splits are worse than missed ones: the threshold
+whether a headline, a site marker or a date line is there, and how much the first
+paragraph after reads like a story's first paragraph (``LeadModel``, a logistic
+regression over its sentence embedding, trained on the first and later paragraphs of
+ECB+ train documents). False splits are worse than missed ones: the threshold
 (``clean.boundary_probability``) is chosen on train pages for at most 1% falsely
 split pages.
 
@@ -60,10 +60,12 @@ _LEAD_LINES = 3
 _SHORT_WORDS = 8
 _MAX_CANDIDATES = 200  # bound the work on huge pages
 BOUNDARY_MODEL = Path(__file__).parent / "model" / "boundary.json"
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_DATE_LINE_WORDS = 12
 _NAME = re.compile(r"(?<=[\w,;:] )[A-ZÀ-ÖØ-ÞŁŚŻŹĆŃÓĘĄÇĞİŞÜА-Я][\w'’-]+")  # a capitalised word inside a sentence
 
 BOUNDARY_FEATURES = ["headline", "repeated", "marker", "captions", "similarity", "affinity", "best_affinity", "caption_after", "names_jaccard",
-                     "lead_after", "short_before", "lead_next"]
+                     "lead_after", "short_before", "lead_next", "dated"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,11 +84,12 @@ class Candidate:
     lead_after: float  # similarity of the current story's lead and the text after
     short_before: float  # share of short lines among the three before (a list or table, not a story's end)
     lead_next: float  # how much the first paragraph after reads like a story's first paragraph (LeadModel's log-odds)
+    dated: bool  # a date line (a time stamp, or a short line with a year) in the block or right above the text after
 
     def vector(self) -> list[float]:
         return [float(self.headline), float(self.repeated), float(self.marker), math.log1p(self.captions), self.similarity, self.affinity,
                 self.best_affinity, self.caption_after, self.names_jaccard, self.lead_after,
-                self.short_before, self.lead_next]
+                self.short_before, self.lead_next, float(self.dated)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,11 +284,18 @@ def _judge(page: _Page, story: int, start: int, body: int, headline: int | None,
     captions = [page.lines[k] for k in block if page.kinds[k] == "caption"]
     header = ([page.lines[headline]] if headline is not None else []) + captions
     shape = (headline is not None, repeated, any(page.kinds[k] == "marker" for k in block), len(captions))
-    c = _candidate(page, story, start, body, header, shape)
+    dated = any(_is_date_line(page, k) for k in range(block.start, min(len(page.lines), body + 2)) if k != headline)
+    c = _candidate(page, story, start, body, header, shape, dated)
     if c is None:
         return Segment(start, n, headline, "")  # too little text on one side to tell
     ok, p = page.decide(start, c)
     return Segment(start, n, headline, f"{what} (p={p:.2f})" if ok else "", c.similarity)
+
+
+def _is_date_line(page: _Page, k: int) -> bool:
+    """A time stamp, or a short line that gives a year and is no sentence ("Sun, 15 Sep 2013")."""
+    t = page.lines[k].strip()
+    return page.kinds[k] == "timestamp" or (len(t.split()) <= _DATE_LINE_WORDS and t[-1:] != "." and bool(_YEAR.search(t)))
 
 
 def _next_body(j: int, lines: Sequence[str], kinds: Sequence[str]) -> int:
@@ -309,7 +319,7 @@ def _names(texts: Sequence[str]) -> set[str]:
 
 
 def _candidate(page: _Page, story: int, before_end: int, after_start: int, header: Sequence[str],
-               shape: tuple[bool, bool, bool, int]) -> Candidate | None:
+               shape: tuple[bool, bool, bool, int], dated: bool) -> Candidate | None:
     """The evidence between the text before ``before_end`` and from ``after_start``; None with too little text on a side."""
     lines, kinds = page.lines, page.kinds
     before = _side(lines, kinds, range(before_end - 1, -1, -1))
@@ -337,7 +347,7 @@ def _candidate(page: _Page, story: int, before_end: int, after_start: int, heade
     prev = [lines[k] for k in range(max(0, before_end - 3), before_end)]
     short = sum(len(t.split()) < _SHORT_WORDS for t in prev) / len(prev) if prev else 0.0
     lead_next = page.lead.log_odds(va[0]) if page.lead is not None else 0.0
-    return Candidate(*shape, float(a @ b), affinity, best, after_fit, jaccard, lead_after, short, lead_next)
+    return Candidate(*shape, float(a @ b), affinity, best, after_fit, jaccard, lead_after, short, lead_next, dated)
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
