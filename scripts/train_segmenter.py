@@ -8,9 +8,9 @@ Then pages are built from ECB+ train documents as benchmarks/bench_segmentation.
 them (1-3 stories, headlines, captions, markers, photos inside articles). The candidates a
 perfect segmenter meets on them are the rows; a logistic regression over
 ``Candidate.vector()`` is the boundary model. The threshold is the one with the fewest
-missed splits among those that split at most 1% of the train pages falsely. Saves src/samestory/cleaning/model/boundary.json; the
-threshold goes into defaults.toml ([clean] boundary_probability). The dev split is left for
-the benchmark.
+missed splits among those that split at most 1% of the train pages falsely. Saves both
+models in src/samestory/cleaning/model/boundary.json; the threshold goes into
+defaults.toml ([clean] boundary_probability). The dev split is left for the benchmark.
 """
 
 from __future__ import annotations
