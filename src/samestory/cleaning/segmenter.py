@@ -215,9 +215,9 @@ def segment(
         if _is_body(kind) and is_headline_like(text) and page.keys[i] in headline_keys:
             i += 1  # the current story's own headline, repeated
             continue
-        story = body_words >= _MIN_BODY_WORDS and body_lines >= _MIN_BODY_LINES
-        brief = not story and body_lines >= 1 and body_words >= _MIN_BRIEF_WORDS
-        if (story or brief) and candidates < _MAX_CANDIDATES:
+        full = body_words >= _MIN_BODY_WORDS and body_lines >= _MIN_BODY_LINES
+        brief = not full and body_lines >= 1 and body_words >= _MIN_BRIEF_WORDS
+        if (full or brief) and candidates < _MAX_CANDIDATES:
             found = _boundary(page, i, starts[-1].start, headline_only=brief)
             if found is not None:
                 candidates += 1
