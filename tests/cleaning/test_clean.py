@@ -84,6 +84,44 @@ def test_removed_lines_are_audited_with_reasons():
     assert art.text.split("\n\n") == BODY
 
 
+LONG = [  # five paragraphs of about 40 words each: an article long enough to be printed again
+    " ".join([BODY[k % 4]] * 2 + [f"Paragraph {k} goes on about the stay in rehab."]) for k in range(5)
+]
+
+
+def test_article_printed_again_loses_the_copy():
+    page = "\n".join(["Lohan Checks Into Betty Ford Center", *LONG, "Advertisement", *LONG])
+    (art,) = clean(_art(page))
+    assert art.text.split("\n\n") == LONG
+    assert [r["reason"] for r in art.meta["removed"]].count("repeated") == len(LONG)
+
+
+def test_repeated_structure_is_content():
+    # an interview asks each guest the same questions; a plan repeats its labels with different items
+    questions = ["What made you start cooking for your readers online?", "Which cuisine do you like best, and why?"]
+    answers = [f"{name} answers: {BODY[k]}" for k, name in enumerate(["Anna", "Boris", "Clara"])]
+    page = "\n".join(line for k, a in enumerate(answers) for line in (questions[0], a, questions[1], f"{a} Also {k}."))
+    (art,) = clean(_art(page))
+    assert art.text.split("\n\n").count(questions[0]) == 3
+    assert art.text.split("\n\n").count(questions[1]) == 3
+    plan = ["Meal 1", "Eat every 2-3 hours", "Eggs and asparagus with one slice of bread", "Meal 2", "Eat every 2-3 hours",
+            "A salad of tomatoes and cucumbers with feta", "Meal 3", "Eat every 2-3 hours", "Beef and peppers with olives"]
+    (art,) = clean(_art("\n".join([BODY[0], *plan, BODY[1]])))
+    assert art.text.split("\n\n").count("Eat every 2-3 hours") == 3
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(LONG[:3] + BODY[:2] + ["Eat every 2-3 hours", "TT"]), min_size=1, max_size=16))
+def test_cleaning_repeated_material_is_idempotent(lines):
+    try:
+        out = clean(_art("\n".join(lines)))
+    except InputError:
+        return
+    for art in out:
+        (again,) = clean(article_from_dict({"id": art.id, "title": art.title, "text": art.text}))
+        assert again.text == art.text
+
+
 def test_date_line_gives_the_publication_date():
     (art,) = clean(_art("May 03, 2013\n" + "\n".join(BODY)))
     assert art.published.date().isoformat() == "2013-05-03"

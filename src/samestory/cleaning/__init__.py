@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import Any
@@ -39,10 +40,14 @@ __all__ = ["clean", "clean_all", "clean_one", "detect_language", "SUPPORTED_LANG
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
 _LONG_LINE = 20_000  # one giant line (no line breaks) is cut into sentence-sized paragraphs
-# a repeated line is noise when it recurs close by (a template printing it twice) or is a whole
-# paragraph; short lines that recur far apart (list items, an interview's questions) are content
+# a repeated line is noise when it recurs close by (a template printing it twice), when it is a whole
+# paragraph repeated on its own (a pull quote, a teaser), or when it belongs to a long run of lines that copies an
+# earlier run (a page printed twice); short lines that recur far apart and short repeated runs (list items, an
+# interview's questions, a meal plan's days) are content
 _REPEAT_NEAR = 8
 _REPEAT_LONG_WORDS = 20
+_COPY_RUN_WORDS = 150
+_REPEAT_ROUNDS = 8
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
 
 
@@ -93,6 +98,83 @@ def _kinds(lines: list[str]) -> list[str]:
     return kinds
 
 
+def _runs(keys: list[str]) -> Iterator[tuple[int, int, int]]:
+    """(start, end, source) of each run of repeated keys: consecutive keys whose latest earlier occurrences are
+    consecutive too (``keys[start:end]`` repeats ``keys[source:source + end - start]``)."""
+    last: dict[str, int] = {}
+    prev: list[int | None] = []
+    for j, key in enumerate(keys):
+        prev.append(last.get(key))
+        last[key] = j
+    j = 0
+    while j < len(keys):
+        source = prev[j]
+        if source is None:
+            j += 1
+            continue
+        end = j + 1
+        while end < len(keys) and prev[end] is not None and prev[end] == prev[end - 1] + 1:
+            end += 1
+        yield j, end, source
+        j = end
+
+
+def _copies(lines: list[str], keys: list[str], candidates: list[int]) -> tuple[set[int], set[int]]:
+    """Of a story's body lines (``candidates``, indices into ``lines`` and their ``keys``), those that repeat earlier ones: (copies of
+    the article printed again, lines of a repeated structure).
+
+    The article printed again is a long run (``_COPY_RUN_WORDS``) that copies one of the page's opening lines or
+    such a copy. Among the other lines, a repeated structure is a run of two or more lines,
+    or a line printed three times or more (a menu's days, an interview's questions)."""
+    body = [i for i in candidates if len(keys[i]) > 3]
+    printed_again: set[int] = set()
+    for j, end, source in _runs([keys[i] for i in body]):
+        members = body[j:end]
+        words = sum(len(lines[i].split()) for i in members)
+        copied = range(source, source + end - j)
+        if words >= _COPY_RUN_WORDS and any(s < 3 or body[s] in printed_again for s in copied):
+            printed_again.update(members)
+    rest = [i for i in body if i not in printed_again]
+    rest_keys = [keys[i] for i in rest]
+    counts = Counter(rest_keys)
+    structure = {i for i, key in zip(rest, rest_keys) if counts[key] >= 3}
+    for j, end, _ in _runs(rest_keys):
+        if end - j > 1:
+            structure.update(rest[j:end])
+    return printed_again, structure
+
+
+def _without_repeats(lines: list[str], keys: list[str], candidates: list[int], earlier: set[str]) -> list[int]:
+    """The body lines (indices into ``lines``) left when repeats are dropped: a copy of the article printed again;
+    outside a repeated structure, a line that recurs close by (a template printing it twice), a whole paragraph
+    repeated (a pull quote, a teaser) and a line an earlier story of the page printed. Repeated until nothing more
+    drops (a few rounds at most), so that cleaning twice gives what cleaning once gave."""
+    kept = candidates
+    for _ in range(_REPEAT_ROUNDS):
+        printed_again, structure = _copies(lines, keys, kept)
+        out: list[int] = []
+        position: dict[str, int] = {}
+        for i in kept:
+            key = keys[i]
+            if len(key) > 3 and (
+                i in printed_again
+                or (
+                    i not in structure
+                    and (
+                        key in earlier
+                        or (key in position and (len(out) - position[key] <= _REPEAT_NEAR or len(key.split()) >= _REPEAT_LONG_WORDS))
+                    )
+                )
+            ):
+                continue
+            position[key] = len(out)
+            out.append(i)
+        if len(out) == len(kept):
+            break
+        kept = out
+    return kept
+
+
 def _boundary_embedder():
     """The embedder the boundary model was trained with (its cosines and lead model live in that space)."""
     from ..embed import get_embedder
@@ -104,12 +186,13 @@ def _story(
     base: Article,
     lines: list[str],
     kinds: list[str],
+    keys: list[str],
     seg: Segment,
-    seen: dict[str, int],
+    seen: set[str],
     first: bool,
 ) -> Article | None:
     """One story's article from its lines (id and ``meta.segment`` are set by ``clean`` once all are known);
-    ``seen`` maps the keys of lines kept so far on the page to their body position."""
+    ``keys`` are the lines' ``norm_key``s, ``seen`` holds the keys of the body lines kept by the page's earlier stories (and gets this one's)."""
     removed: list[dict[str, str]] = []
     captions: list[str] = []
     credits: list[str] = []
@@ -117,28 +200,25 @@ def _story(
     date_lines: list[str] = []
     body: list[str] = []
     title = lines[seg.headline] if seg.headline is not None else (base.title if first else None)
+    if title is None:  # a story that starts with its headline
+        opening = next((i for i in range(seg.start, seg.end) if kinds[i] not in NOISE), seg.end)
+        if opening + 1 < seg.end and is_headline_like(lines[opening]):
+            title = lines[opening]
     title_key = norm_key(title) if title else None
+    candidates = [i for i in range(seg.start, seg.end) if kinds[i] not in NOISE and keys[i] != title_key]
+    kept = set(_without_repeats(lines, keys, candidates, seen))
     for i in range(seg.start, seg.end):
-        text, kind, key = lines[i], kinds[i], norm_key(lines[i])
+        text, kind = lines[i], kinds[i]
         if kind in NOISE:
             removed.append({"text": text, "reason": kind})
             bucket = {"caption": captions, "credit": credits, "byline": bylines, "timestamp": date_lines}.get(kind)
             if bucket is not None and text not in bucket:
                 bucket.append(text)
-            continue
-        if title_key and key == title_key:
-            removed.append({"text": text, "reason": "headline"})
-            continue
-        # distance in kept body lines, so that cleaning twice gives what cleaning once gave
-        if key in seen and len(key) > 3 and (len(body) - seen[key] <= _REPEAT_NEAR or len(key.split()) >= _REPEAT_LONG_WORDS):
-            removed.append({"text": text, "reason": "repeated"})
-            continue
-        if title is None and not body and is_headline_like(text) and i + 1 < seg.end:
-            title, title_key = text, key  # a story that starts with its headline
-            removed.append({"text": text, "reason": "headline"})
-            continue
-        seen[key] = len(body)
-        body.append(text)
+        elif i in kept:
+            body.append(text)
+        else:
+            removed.append({"text": text, "reason": "repeated" if keys[i] != title_key else "headline"})
+    seen.update(keys[i] for i in kept)
     if not body:
         return None
     meta: dict[str, Any] = dict(base.meta)
@@ -201,8 +281,9 @@ def clean(doc: RawDocument | Article, *, settings: Settings | None = None) -> li
     else:
         segments = [Segment(0, len(lines), None, "start")]
     base = article if not truncated else replace(article, meta={**article.meta, "truncated": settings.clean.max_chars})
-    seen: dict[str, int] = {}
-    stories = [(seg, _story(base, lines, kinds, seg, seen, k == 0)) for k, seg in enumerate(segments)]
+    seen: set[str] = set()
+    keys = [norm_key(t) for t in lines]
+    stories = [(seg, _story(base, lines, kinds, keys, seg, seen, k == 0)) for k, seg in enumerate(segments)]
     kept = [(seg, story) for seg, story in stories if story is not None]  # a segment of pure noise drops out
     if not kept:
         raise InputError(

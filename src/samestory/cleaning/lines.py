@@ -81,12 +81,12 @@ _BOILERPLATE = re.compile(
 )
 # single cue words: boilerplate only as (almost) the whole line ("Advertisement", "Sponsored content")
 _BOILERPLATE_WORD = re.compile(
-    r"^\W*(?:advertisement|advertising|sponsored(?: content)?|newsletter|subscribe|cookies?|related|comments?|"
+    r"^\W*(?:advertisement|advertising|sponsored(?: content)?|newsletter|subscribe|cookies?|related|comments?|tags|"
     r"werbung|anzeige|publicidad|publicité|pubblicità|reklama|reklam|реклама|إعلان|广告|订阅)\W*$",
     re.IGNORECASE,
 )
 _RELATED_PREFIX = re.compile(
-    r"^\[?(?:related|read more|see also|watch|listen|more|also read|read|source)\s*:", re.IGNORECASE
+    r"^\[?(?:related|read more|see also|see more|watch|listen|more|also read|read|source|also|tags)\s*:", re.IGNORECASE
 )
 _SMALL_WORDS = frozenset(
     "a an and as at but by for from in into nor of off on onto or out over per so than the to up via vs with "
@@ -147,8 +147,8 @@ def classify(text: str) -> str:
 
 
 _LINK_LIST_HEADING = re.compile(
-    r"^\W*(?:related|read more|read also|see also|more (?:stories|news|on this)|you (?:may|might) also like|"
-    r"most (?:read|popular)|top stories|trending|recommended|lesen sie auch|mehr zum thema|lee también|lire aussi|"
+    r"^\W*(?:related|read more|read also|see also|see more|more (?:stories|news|on this|from)|you (?:may|might) also like|"
+    r"most (?:read|popular)|popular on|don[’']?t miss|tags|top stories|trending|recommended|lesen sie auch|mehr zum thema|lee también|lire aussi|"
     r"leggi anche|czytaj (?:też|także)|читайте также)\b",
     re.IGNORECASE,
 )
