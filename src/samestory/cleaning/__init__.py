@@ -120,12 +120,12 @@ def _runs(keys: list[str]) -> Iterator[tuple[int, int, int]]:
 
 
 def _copies(lines: list[str], keys: list[str], candidates: list[int]) -> tuple[set[int], set[int]]:
-    """Of a story's body lines (``candidates``, indices into ``lines`` and their ``keys``), those that repeat earlier ones: (copies of
-    the article printed again, lines of a repeated structure).
+    """Of a story's body lines (``candidates``: indices into ``lines`` and their ``keys``), those that repeat
+    earlier ones: (copies of the article printed again, lines of a repeated structure).
 
     The article printed again is a long run (``_COPY_RUN_WORDS``) that copies one of the page's opening lines or
-    such a copy. Among the other lines, a repeated structure is a run of two or more lines,
-    or a line printed three times or more (a menu's days, an interview's questions)."""
+    such a copy. Among the other lines, a repeated structure is a run of two or more lines, or a line printed
+    three times or more (a menu's days, an interview's questions)."""
     body = [i for i in candidates if len(keys[i]) > 3]
     printed_again: set[int] = set()
     for j, end, source in _runs([keys[i] for i in body]):
@@ -156,16 +156,9 @@ def _without_repeats(lines: list[str], keys: list[str], candidates: list[int], e
         position: dict[str, int] = {}
         for i in kept:
             key = keys[i]
-            if len(key) > 3 and (
-                i in printed_again
-                or (
-                    i not in structure
-                    and (
-                        key in earlier
-                        or (key in position and (len(out) - position[key] <= _REPEAT_NEAR or len(key.split()) >= _REPEAT_LONG_WORDS))
-                    )
-                )
-            ):
+            near = key in position and len(out) - position[key] <= _REPEAT_NEAR  # in kept lines: idempotent
+            paragraph = key in position and len(key.split()) >= _REPEAT_LONG_WORDS
+            if len(key) > 3 and (i in printed_again or (i not in structure and (key in earlier or near or paragraph))):
                 continue
             position[key] = len(out)
             out.append(i)
@@ -192,7 +185,8 @@ def _story(
     first: bool,
 ) -> Article | None:
     """One story's article from its lines (id and ``meta.segment`` are set by ``clean`` once all are known);
-    ``keys`` are the lines' ``norm_key``s, ``seen`` holds the keys of the body lines kept by the page's earlier stories (and gets this one's)."""
+    ``keys`` are the lines' ``norm_key``s, ``seen`` the keys of the body lines kept by the page's earlier stories
+    (this story's are added)."""
     removed: list[dict[str, str]] = []
     captions: list[str] = []
     credits: list[str] = []

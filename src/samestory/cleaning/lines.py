@@ -39,7 +39,8 @@ _CAPTION = [
 ]
 _CREDIT = re.compile(
     r"^\(?\s*(?:Additional |Further )?(?:reporting|writing|editing|compiled|edited|reported|research|translated|"
-    r"translation|graphics?|production|fact-checking) by\b",
+    r"translation|graphics?|production|fact-checking) by\b"
+    r"|^(?:write|email|contact) (?:to )?(?:the (?:author|writer|reporter)|[\w.'’ -]{2,40}) at \S+@\S+\s*$",
     re.IGNORECASE,
 )
 _BYLINE = re.compile(
@@ -66,6 +67,8 @@ _BOILERPLATE = re.compile(
     r"follow [\w .@()-]{0,40} on (?:facebook|twitter|instagram|x)\b|share it with|tell us what you think|"
     r"also on [a-z]+\.[a-z]{2,3}\b|reading time|min read|if you buy something through|share of the sale|"
     r"affiliate commission|sign up for (?:our|the)|get the [\w ]{0,30}newsletter|"
+    r"order reprints|print (?:this )?article|for your personal,? non-commercial use|an error has occurred|"
+    r"(?:this article|it) has been sent to|"
     r"lesezeit|tempo de leitura|tiempo de lectura|temps de lecture|"
     r"jetzt abonnieren|newsletter abonnieren|lesen sie auch|mehr zum thema|alle rechte vorbehalten|"
     r"suscr[ií]bete|lee también|leer más|todos los derechos reservados|"
