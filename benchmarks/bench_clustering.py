@@ -19,6 +19,7 @@ import argparse
 import random
 import sys
 import time
+from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -77,6 +78,36 @@ def cross_lingual(store, limit: int | None) -> list[list]:
     return rows
 
 
+def protagonist_check(train, gold_train, topic_train, settings) -> list[list]:
+    """The protagonist rule on ECB+ train, on gold groups: each gold event alone (should stay whole) and each topic's
+    two look-alike events merged into one story (should come apart along the events)."""
+    from samestory.clustering.protagonists import protagonist_split
+
+    cfg = settings.cluster
+
+    def groups_of(key):
+        out = defaultdict(list)
+        for a in train:
+            out[key[a.id]].append(a)
+        return [sorted(v, key=lambda a: a.id) for _, v in sorted(out.items())]
+
+    def parts(arts):
+        return protagonist_split(arts, min_articles=cfg.protagonist_articles, co_mention=cfg.protagonist_co_mention)
+
+    events, topics = groups_of(gold_train), groups_of(topic_train)
+    wrong = sum(len(parts(ev)) > 1 for ev in events)
+    split, f_before, f_after = 0, [], []
+    for arts in topics:
+        got = parts(arts)
+        split += len(got) > 1
+        gold = {a.id: gold_train[a.id] for a in arts}
+        f_before.append(bcubed({a.id: "one" for a in arts}, gold)[2])
+        f_after.append(bcubed({arts[k].id: str(g) for g, part in enumerate(got) for k in part}, gold)[2])
+    return [["gold events split (false splits)", len(events), wrong, "", ""],
+            ["look-alike topics (both events as one story) split", len(topics), split,
+             float(np.mean(f_before)), float(np.mean(f_after))]]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--topics", type=int, help="only the first N topics of each split (smoke runs)")
@@ -87,12 +118,15 @@ def main() -> None:
     settings = load_settings()
     RESULTS.mkdir(parents=True, exist_ok=True)
     with SQLiteStore(args.cache) as store:
-        train, gold_train = load("train", store, args.topics)
+        train, gold_train, topic_train = load_ecb(REPO / "demo" / "ecbplus.jsonl", "train", store, topics=args.topics)
         dev, gold_dev = load("dev", store, args.topics)
         t0 = time.perf_counter()
         stories = cluster(dev, settings=settings)
         secs = time.perf_counter() - t0
         rows = [["samestory batch (linker-verified links, k unknown)", *bcubed(assign(stories), gold_dev), len(stories)]]
+        off = load_settings(overrides={"cluster": {"protagonist_articles": 0}})
+        plain = cluster(dev, settings=off)
+        rows.append(["samestory batch without the protagonist split", *bcubed(assign(plain), gold_dev), len(plain)])
         stream = by_date(dev)
         t0 = time.perf_counter()
         inc = incremental(stream)
@@ -124,6 +158,9 @@ def main() -> None:
                           bcubed(incremental(shuffled), first_inc)[2], bcubed(incremental(shuffled, repair=True), rep)[2]])
         table("order sensitivity: BCubed F1 of a run on shuffled input against the run above",
               ["shuffle seed", "batch", "incremental", "incremental + repair"], order)
+        check = protagonist_check(train, gold_train, topic_train, settings)
+        table("protagonist split on ECB+ train gold groups (chooses nothing on dev)",
+              ["groups", "count", "split", "mean BCubed F1 before", "after"], check)
         xl = cross_lingual(store, args.semeval_pairs)
         if xl:
             table("cross-lingual check, SemEval dev pairs (Overall <= 1.5 should share a story, >= 3.5 should not)",
@@ -131,7 +168,7 @@ def main() -> None:
     print(f"\nbatch clustering {secs:.1f} s, incremental {inc_secs:.1f} s for {len(dev)} articles (analyses given)")
     save("clustering" if not args.topics else "clustering-smoke", {
         "dev": {r[0]: {"precision": r[1], "recall": r[2], "f1": r[3], "stories": r[4]} for r in rows},
-        "order": order, "cross_lingual": xl,
+        "order": order, "cross_lingual": xl, "protagonist_train": check,
         "settings": {"link_probability": settings.cluster.link_probability, "split_probability": settings.cluster.split_probability}})
 
 

@@ -99,8 +99,12 @@ class ClusterSettings:
     window_days: int = 30
     link_probability: float = 0.5
     split_probability: float = 0.5
+    protagonist_articles: int = 3
+    protagonist_co_mention: float = 0.1
 
     def __post_init__(self) -> None:
+        if self.protagonist_articles < 0:
+            raise ConfigError(f"cluster.protagonist_articles must be >= 0, got {self.protagonist_articles}", code="SS203")
         if not 1 <= self.neighbours <= 1000:
             raise ConfigError(f"cluster.neighbours must be in [1, 1000], got {self.neighbours}", code="SS203")
         if not 0.0 <= self.link_probability <= 1.0:

@@ -5,7 +5,9 @@
 2. verification: the story linker's probability that the two tell the same story;
 3. links: candidate pairs with probability >= ``cluster.link_probability``;
 4. stories: connected components of the links, each split again by average linkage on the
-   linker's probabilities (``graph.split_weak``), so that a chain of links cannot join two stories.
+   linker's probabilities (``graph.split_weak``), so that a chain of links cannot join two stories;
+5. each story split again where its articles centre on two people who do not name each other
+   (``protagonists.protagonist_split``): two look-alike events.
 
 Articles are taken in id order (a repeated id keeps one version, by ``latest_version``), so the
 same articles always give the same stories; the Spark job computes the same steps (see
@@ -15,7 +17,7 @@ same articles always give the same stories; the Spark job computes the same step
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -24,9 +26,10 @@ from ..settings import Settings, load_settings
 from .candidates import candidate_pairs
 from .graph import components, split_weak
 from .linker import link_probabilities
+from .protagonists import protagonist_split
 from .stories import make_story
 
-__all__ = ["cluster", "score_pairs", "groups_from_links", "newest_first", "latest_versions", "version_key"]
+__all__ = ["cluster", "score_pairs", "groups_from_links", "by_protagonist", "newest_first", "latest_versions", "version_key"]
 
 
 def score_pairs(ans: Sequence[Analysis], pairs: Sequence[tuple[int, int]], *, linker=None, batch: int = 512) -> dict[tuple[int, int], float]:
@@ -49,6 +52,22 @@ def groups_from_links(n: int, prob: dict[tuple[int, int], float], settings: Sett
         if comp_of[i] == comp_of[j]:
             inside[comp_of[i]][(i, j)] = v
     return [g for c, members in enumerate(comps) for g in split_weak(members, inside[c], cfg.split_probability)]
+
+
+def by_protagonist(groups: list[list[int]], analyses_of: Callable[[list[int]], Sequence[Analysis]],
+                   settings: Settings) -> list[list[int]]:
+    """Step 5: each group (indices, sorted) split by protagonist; ``analyses_of`` gives a group's analyses, and is
+    called only for groups large enough to split."""
+    cfg = settings.cluster
+    out: list[list[int]] = []
+    for g in groups:
+        if cfg.protagonist_articles <= 0 or len(g) < 2 * cfg.protagonist_articles:
+            out.append(g)
+            continue
+        parts = protagonist_split(analyses_of(g), min_articles=cfg.protagonist_articles,
+                                  co_mention=cfg.protagonist_co_mention)
+        out.extend([g[k] for k in part] for part in parts)
+    return out
 
 
 def newest_first(stories: list[Story]) -> list[Story]:
@@ -82,4 +101,5 @@ def cluster(analyses: Sequence[Analysis], *, settings: Settings | None = None, l
     cands = candidate_pairs(V, [a.article.published for a in ans], neighbours=cfg.neighbours,
                             min_cosine=cfg.min_cosine, window_days=cfg.window_days)
     prob = score_pairs(ans, sorted(cands), linker=linker)
-    return newest_first([make_story([ans[i] for i in g]) for g in groups_from_links(len(ans), prob, settings)])
+    groups = by_protagonist(groups_from_links(len(ans), prob, settings), lambda g: [ans[i] for i in g], settings)
+    return newest_first([make_story([ans[i] for i in g]) for g in groups])

@@ -26,7 +26,7 @@ import numpy as np
 
 from ..records import Analysis, Story
 from ..settings import Settings, load_settings
-from .batch import groups_from_links, newest_first
+from .batch import by_protagonist, groups_from_links, newest_first
 from .candidates import ROUND, candidate_pairs
 from .linker import link_probabilities
 from .stories import make_story, order_key, story_id
@@ -277,6 +277,12 @@ class StoryClusterer:
             prob.update((pair, float(p)) for pair, p in zip(chunk, found))
         self._probs.clear()
         groups = groups_from_links(len(ids), prob, self.settings)
+
+        def analyses_of(group: list[int]) -> list[Analysis]:
+            got = self.fetch([ids[i] for i in group])
+            return [got[ids[i]] for i in group]
+
+        groups = by_protagonist(groups, analyses_of, self.settings)
         old = {i: self.story_of[i] for i in ids}
         before = set(old.values())
         # keep ids by overlap: biggest overlaps first, each old id used once

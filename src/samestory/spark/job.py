@@ -9,7 +9,7 @@
    picks each query's nearest, exactly as ``candidate_pairs`` does locally;
 4. scoring: ``link_probabilities`` on the candidate pairs (the shipped linker);
 5. graph: connected components of confident links by iterative min-label joins;
-6. stories: per component, ``split_weak`` then ``make_story``, as ``groups_from_links`` does.
+6. stories: per component, ``split_weak``, ``by_protagonist`` and ``make_story``, as ``cluster`` does.
 """
 
 from __future__ import annotations
@@ -206,6 +206,7 @@ def _stories(settings: Settings):
         import pandas as pd
 
         from ..analysis.serial import analysis_from_bytes
+        from ..clustering.batch import by_protagonist
         from ..clustering.graph import split_weak
         from ..clustering.stories import make_story, story_to_dict
 
@@ -215,7 +216,8 @@ def _stories(settings: Settings):
         index = {x: k for k, x in enumerate(ids)}
         prob = {(index[i], index[j]): float(p) for i, j, p in zip(*(pdf[pdf["kind"] == "p"][c] for c in ("id", "j", "prob")))}
         rows = []
-        for group in split_weak(list(range(len(ids))), prob, threshold):
+        groups = by_protagonist(split_weak(list(range(len(ids))), prob, threshold), lambda g: [ans[k] for k in g], settings)
+        for group in groups:
             d = story_to_dict(make_story([ans[k] for k in group]))
             rows.append((d["story"], d["title"], d["articles"], d["copies"], d["first_seen"], d["last_seen"], d["sources"],
                          json.dumps(d, ensure_ascii=False)))
