@@ -150,9 +150,10 @@ def classify(text: str) -> str:
 
 
 _LINK_LIST_HEADING = re.compile(
-    r"^\W*(?:related|read more|read also|see also|see more|more (?:stories|news|on this|from)|you (?:may|might) also like|"
-    r"most (?:read|popular)|popular on|don[’']?t miss|tags|top stories|trending|recommended|lesen sie auch|mehr zum thema|lee también|lire aussi|"
-    r"leggi anche|czytaj (?:też|także)|читайте также)\b",
+    r"^\W*(?:related|read more|read also|see also|see more|more (?:stories|news|on this|from)|"
+    r"you (?:may|might) also like|most (?:read|popular)|popular on|don[’']?t miss|tags|top stories|trending|"
+    r"recommended|lesen sie auch|mehr zum thema|lee también|lire aussi|leggi anche|czytaj (?:też|także)|"
+    r"читайте также)\b",
     re.IGNORECASE,
 )
 

@@ -11,8 +11,8 @@ event's coverage recalls the earlier one, the earlier event's cannot name the la
 single event name each other. Articles led by someone else go where their mentions of the two point, or, on a
 tie, to the nearer group by document vector.
 
-On ECB+ train (``benchmarks/bench_clustering.py`` prints it): none of the 50 gold events is split, and 13 of
-the 25 topics (both events merged into one story) come apart.
+On ECB+ train gold groups (``benchmarks/bench_clustering.py`` prints it): none of the 50 gold events is split,
+and 11 of the 25 topics (both events merged into one story) come apart.
 """
 
 from __future__ import annotations
