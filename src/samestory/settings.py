@@ -105,6 +105,8 @@ class ClusterSettings:
     def __post_init__(self) -> None:
         if self.protagonist_articles < 0:
             raise ConfigError(f"cluster.protagonist_articles must be >= 0, got {self.protagonist_articles}", code="SS203")
+        if not 0.0 <= self.protagonist_co_mention <= 1.0:
+            raise ConfigError(f"cluster.protagonist_co_mention must be in [0, 1], got {self.protagonist_co_mention}", code="SS203")
         if not 1 <= self.neighbours <= 1000:
             raise ConfigError(f"cluster.neighbours must be in [1, 1000], got {self.neighbours}", code="SS203")
         if not 0.0 <= self.link_probability <= 1.0:

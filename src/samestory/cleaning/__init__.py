@@ -47,6 +47,7 @@ _LONG_LINE = 20_000  # one giant line (no line breaks) is cut into sentence-size
 _REPEAT_NEAR = 8
 _REPEAT_LONG_WORDS = 20
 _COPY_RUN_WORDS = 150
+_OPENING_LINES = 3  # a copy of one of these is the article printed again
 _REPEAT_ROUNDS = 8
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
 
@@ -132,7 +133,7 @@ def _copies(lines: list[str], keys: list[str], candidates: list[int]) -> tuple[s
         members = body[j:end]
         words = sum(len(lines[i].split()) for i in members)
         copied = range(source, source + end - j)
-        if words >= _COPY_RUN_WORDS and any(s < 3 or body[s] in printed_again for s in copied):
+        if words >= _COPY_RUN_WORDS and any(s < _OPENING_LINES or body[s] in printed_again for s in copied):
             printed_again.update(members)
     rest = [i for i in body if i not in printed_again]
     rest_keys = [keys[i] for i in rest]
