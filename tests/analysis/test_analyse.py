@@ -1,3 +1,5 @@
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -61,18 +63,22 @@ def test_serialisation_round_trip():
 
 
 def test_opening_vectors_added_kept_and_serialised():
-    from samestory.analysis.opening import OPENING_CHARS, opening_text, with_openings
+    from samestory.analysis.opening import OPENING_CHARS, has_opening, opening_tag, opening_text, with_openings
 
     lohan_a, lohan_b, bank = (analyse(_art(i)) for i in ("ecb/1_10ecbplus", "ecb/1_11ecbplus", "ecb/8_1ecbplus"))
     empty = analyse(Article(id="empty", text=""))
     assert lohan_a.opening is None  # analysis alone does not compute it (the clusterer never needs it)
     a, b, c, e = with_openings([lohan_a, lohan_b, bank, empty], "multilingual-e5-small")
-    assert a.models["opening"] == "multilingual-e5-small" and a.models["embedder"] == lohan_a.models["embedder"]
+    assert a.models["opening"] == opening_tag("multilingual-e5-small") and a.models["embedder"] == lohan_a.models["embedder"]
     assert a.opening.shape == (384,) and abs(float(np.linalg.norm(a.opening)) - 1) < 1e-3
     assert float(a.opening @ b.opening) > float(a.opening @ c.opening)  # same event closer than another topic
     assert not e.opening.any()  # nothing to embed: a zero vector, cosine 0 with anything
-    assert len(opening_text(a.article)) == OPENING_CHARS and opening_text(a.article).startswith(a.article.title)
+    assert opening_text(a.article) == f"{a.article.title}\n{a.article.text}"[:OPENING_CHARS]
+    long = Article(id="long", title="T", text="word " * 1000)
+    assert len(opening_text(long)) == OPENING_CHARS
     assert with_openings([a], "multilingual-e5-small")[0] is a  # already there: kept as it is
+    older = dataclasses.replace(a, models={**a.models, "opening": "multilingual-e5-small"})  # a vector of another length
+    assert not has_opening(older, "multilingual-e5-small") and has_opening(with_openings([older], "multilingual-e5-small")[0], "multilingual-e5-small")
     back = analysis_from_bytes(analysis_to_bytes(a))
     assert np.array_equal(back.opening, a.opening) and back.models == a.models
     assert analysis_from_bytes(analysis_to_bytes(lohan_a)).opening is None
