@@ -1,12 +1,18 @@
 import pytest
 
 from samestory import ConfigError, load_settings
+from samestory.settings import Settings
 
 
 def test_defaults_are_packaged():
     s = load_settings()
     assert s.store.path == "samestory.db"
     assert s.ingest.batch_size == 500
+
+
+def test_code_defaults_equal_the_packaged_file():
+    # Settings() (a library caller building settings in code) must behave as the packaged defaults.toml
+    assert Settings() == load_settings()
 
 
 def test_user_file_then_overrides(tmp_path):
@@ -24,6 +30,7 @@ def test_user_file_then_overrides(tmp_path):
         ("[nope]\na = 1\n", "unknown settings section [nope]"),
         ('[ingest]\nbatch_size = "big"\n', "ingest.batch_size must be int"),
         ("[ingest]\nbatch_size = 0\n", "ingest.batch_size must be in [1, 100000], got 0"),
+        ("[cluster]\nsplit_probability = 1.5\n", "cluster.split_probability must be in [0, 1], got 1.5"),
         ("not toml ===", "cannot read settings file"),
     ],
 )

@@ -97,7 +97,7 @@ class ClusterSettings:
     neighbours: int = 20
     min_cosine: float = 0.3
     window_days: int = 30
-    link_probability: float = 0.5
+    link_probability: float = 0.3
     split_probability: float = 0.5
     protagonist_articles: int = 3
     protagonist_co_mention: float = 0.1
@@ -109,8 +109,9 @@ class ClusterSettings:
             raise ConfigError(f"cluster.protagonist_co_mention must be in [0, 1], got {self.protagonist_co_mention}", code="SS203")
         if not 1 <= self.neighbours <= 1000:
             raise ConfigError(f"cluster.neighbours must be in [1, 1000], got {self.neighbours}", code="SS203")
-        if not 0.0 <= self.link_probability <= 1.0:
-            raise ConfigError(f"cluster.link_probability must be in [0, 1], got {self.link_probability}", code="SS203")
+        for name in ("link_probability", "split_probability"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ConfigError(f"cluster.{name} must be in [0, 1], got {getattr(self, name)}", code="SS203")
         if self.window_days < 0:
             raise ConfigError(f"cluster.window_days must be >= 0, got {self.window_days}", code="SS203")
 
