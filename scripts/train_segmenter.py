@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from bench_segmentation import CachedEmbed, collect, evaluate, load_docs, make_pages  # noqa: E402
 from samestory.cleaning.lines import is_headline_like  # noqa: E402
 from samestory.cleaning.segmenter import (  # noqa: E402
-    _SIDE_CHARS, BOUNDARY_FEATURES, BOUNDARY_MODEL, BoundaryModel, LeadModel, model_decision,
+    SIDE_CHARS, BOUNDARY_FEATURES, BOUNDARY_MODEL, BoundaryModel, LeadModel, model_decision,
 )
 
 THRESHOLDS = tuple(round(0.7 + 0.01 * k, 2) for k in range(29))  # 0.70 ... 0.98
@@ -45,7 +45,7 @@ def fit_lead(docs: list[dict], embed: CachedEmbed) -> LeadModel:
         body = [t for t in d["text_lines"] if not is_headline_like(t)][: 1 + LEAD_NEXT]
         if not body:
             continue
-        texts += [t[:_SIDE_CHARS] for t in body]
+        texts += [t[:SIDE_CHARS] for t in body]
         y += [1] + [0] * (len(body) - 1)
     v = embed(texts).astype(np.float32)
     v /= np.linalg.norm(v, axis=1, keepdims=True) + 1e-12

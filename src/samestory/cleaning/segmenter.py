@@ -46,7 +46,7 @@ import numpy as np
 from ..errors import ModelError
 from .lines import NOISE, is_headline_like, norm_key
 
-__all__ = ["BOUNDARY_FEATURES", "BOUNDARY_MODEL", "BoundaryModel", "Candidate", "LeadModel", "Segment", "load_boundary_model",
+__all__ = ["BOUNDARY_FEATURES", "BOUNDARY_MODEL", "SIDE_CHARS", "BoundaryModel", "Candidate", "LeadModel", "Segment", "load_boundary_model",
            "model_decision", "segment"]
 
 _MIN_BODY_WORDS = 25  # body text before a boundary: at least two real paragraphs...
@@ -54,7 +54,8 @@ _MIN_BODY_LINES = 2  # ...not just a long title set as body text
 _MIN_BRIEF_WORDS = 8  # a one-paragraph story (a brief) ends only at a headline
 _REPEAT_WINDOW = 8
 _SIDE_LINES = 6
-_SIDE_CHARS = 400
+#: characters of a line the boundary evidence embeds (the training script cuts its texts the same way)
+SIDE_CHARS = 400
 _MIN_SIDE_WORDS = 8
 _LEAD_LINES = 3
 _SHORT_WORDS = 8
@@ -308,7 +309,7 @@ def _side(lines: Sequence[str], kinds: Sequence[str], idx: range) -> list[str]:
     out = []
     for j in idx:
         if _is_body(kinds[j]) and not is_headline_like(lines[j]):
-            out.append(lines[j][:_SIDE_CHARS])
+            out.append(lines[j][:SIDE_CHARS])
             if len(out) == _SIDE_LINES:
                 break
     return out
@@ -327,7 +328,7 @@ def _candidate(page: _Page, story: int, before_end: int, after_start: int, heade
     if sum(len(t.split()) for t in before) < _MIN_SIDE_WORDS or sum(len(t.split()) for t in after) < _MIN_SIDE_WORDS:
         return None
     lead = _side(lines, kinds, range(story, before_end))[:_LEAD_LINES]  # the current story's lead
-    caps = [c[:_SIDE_CHARS] for c in header]
+    caps = [c[:SIDE_CHARS] for c in header]
     texts = before + after + lead + caps
     pos = {t: k for k, t in enumerate(dict.fromkeys(texts))}  # the lead is often part of the text before: embed each line once
     vecs = np.asarray(page.embed(list(pos)), dtype=np.float32)
