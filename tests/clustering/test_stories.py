@@ -70,6 +70,35 @@ def test_full_repair_gives_the_batch_stories_whatever_the_order(topic_analyses):
         assert all(target in c.members for target in c.aliases.values())
 
 
+class _CountingLinker:
+    def __init__(self):
+        from samestory.clustering.linker import load_linker
+
+        self.booster, self.scored = load_linker(), 0
+
+    def predict(self, rows):
+        self.scored += len(rows)
+        return self.booster.predict(rows)
+
+
+def test_repair_reuses_the_pairs_placing_scored_and_sees_an_update(topic_analyses):
+    analyses, _ = topic_analyses
+    ordered = sorted(analyses, key=lambda a: a.id)
+    linker = _CountingLinker()
+    c = StoryClusterer(linker=linker)
+    c.partial_fit(ordered)  # one batch in id order: its pairs are exactly the batch rule's candidates
+    placed = linker.scored
+    c.repair()
+    assert placed > 0 and linker.scored == placed  # nothing scored twice
+    # an updated text is placed under a new key, so no pair scored with its old text stands for it
+    changed = replace(ordered[5].article, text=ordered[6].article.text + " Updated.", title=ordered[6].article.title)
+    c.partial_fit(analyse_all([changed]))
+    before = linker.scored
+    c.repair()
+    assert _grouping(c.stories()) == _grouping(cluster([*ordered[:5], *analyse_all([changed]), *ordered[6:]]))
+    assert linker.scored > before  # the first repair forgot what it used: those pairs are scored again
+
+
 def test_repair_keeps_ids_of_stories_it_leaves_alone(topic_analyses):
     analyses, _ = topic_analyses
     c = StoryClusterer()

@@ -34,7 +34,7 @@ from .stories import make_story, order_key, story_id
 __all__ = ["StoryClusterer", "Placement", "RepairReport"]
 
 Fetch = Callable[[Sequence[str]], dict[str, Analysis]]
-_MAX_REMEMBERED = 5_000_000  # scored pairs kept for the next repair (about 0.5 GB at most)
+_MAX_REMEMBERED = 20_000_000  # scored pairs kept for the next repair (16 bytes each: 320 MB at most)
 _CHUNK = 2048  # analyses a repair holds at once (about 100 MB), and pairs it scores at once
 
 
@@ -58,9 +58,11 @@ class RepairReport:
     moved: int
 
 
-def _pair_key(a: tuple[str, str], b: tuple[str, str]) -> tuple:
-    """A scored pair, by (id, content hash) of each side: an updated text is never mistaken for the old one."""
-    return (a, b) if a <= b else (b, a)
+def _pair_keys(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Scored pairs as one int64 each, from both sides' index keys (order-free). An updated text is placed under
+    a new index key, so a pair scored with the old text is never mistaken for one with the new."""
+    lo, hi = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
+    return (lo << 32) | hi
 
 
 class StoryClusterer:
@@ -86,7 +88,10 @@ class StoryClusterer:
         self.story_of: dict[str, str] = {}
         self.members: dict[str, set[str]] = defaultdict(set)
         self._recent: dict[str, Analysis] = {}
-        self._probs: dict[tuple[str, str], float] = {}  # pairs scored since the last repair, which reuses them
+        # pairs scored since the last repair, which reuses them: (pair keys, probabilities) per batch, as arrays
+        # (a dict of string tuples took ~0.45 kB a pair: ~1 GB for a 100k stream's 2.4M pairs)
+        self._scored: list[tuple[np.ndarray, np.ndarray]] = []
+        self._n_scored = 0
         self.dirty: set[str] = set()  # stories changed since the caller last saved them
         self.aliases: dict[str, str] = {}  # stories merged away since the caller last saved -> where they went
 
@@ -201,8 +206,6 @@ class StoryClusterer:
         by_article: dict[str, list[tuple[str, float]]] = defaultdict(list)
         for (an, other), p in zip(pairs, probs):
             by_article[an.id].append((other, float(p)))
-            if len(self._probs) < _MAX_REMEMBERED:
-                self._probs[_pair_key((an.id, an.article.content_hash), (other, known[other].article.content_hash))] = float(p)
         placements = []
         for r, an in enumerate(batch):
             per_story: dict[str, list[float]] = defaultdict(list)
@@ -225,7 +228,21 @@ class StoryClusterer:
             self._recent[an.id] = an
             self.dirty.add(sid)
             placements.append(Placement(an.id, sid, new, note))
+        if pairs and self._n_scored + len(pairs) <= _MAX_REMEMBERED:  # every side placed now, so every key known
+            keys = _pair_keys(np.array([self._key[an.id] for an, _ in pairs]), np.array([self._key[o] for _, o in pairs]))
+            self._scored.append((keys, np.asarray(probs, dtype=np.float64)))  # as scored: repair = batch
+            self._n_scored += len(pairs)
         return placements
+
+    def _take_scored(self) -> tuple[np.ndarray, np.ndarray]:
+        """The pairs scored since the last repair (sorted keys, probabilities), forgotten here."""
+        if not self._scored:
+            return np.zeros(0, np.int64), np.zeros(0, np.float64)
+        keys = np.concatenate([k for k, _ in self._scored])
+        vals = np.concatenate([v for _, v in self._scored])
+        self._scored, self._n_scored = [], 0
+        order = np.argsort(keys, kind="stable")
+        return keys[order], vals[order]
 
     # -- repair -----------------------------------------------------------------------------
     def repair(self, stories: Iterable[str] | None = None) -> RepairReport:
@@ -248,14 +265,13 @@ class StoryClusterer:
         # the region's articles, in id order, by id / vector / date / content hash only: full analyses are
         # fetched a chunk at a time, and again only for the pairs that placement has not scored
         ids: list[str] = []
-        docs, published, hashes = [], [], []
+        docs, published = [], []
         ordered = sorted(region)
         for start in range(0, len(ordered), _CHUNK):
             for an in sorted(self.fetch(ordered[start : start + _CHUNK]).values(), key=lambda a: a.id):
                 ids.append(an.id)
                 docs.append(an.doc)
                 published.append(an.article.published)
-                hashes.append(an.article.content_hash)
         if not ids:
             return RepairReport(0, (), (), 0)
         cfg = self.settings.cluster
@@ -264,18 +280,24 @@ class StoryClusterer:
         del docs
         prob: dict[tuple[int, int], float] = {}
         todo = []
-        for i, j in sorted(cands):
-            key = _pair_key((ids[i], hashes[i]), (ids[j], hashes[j]))
-            if key in self._probs:
-                prob[(i, j)] = self._probs[key]
-            else:
-                todo.append((i, j))
+        known_keys, known_probs = self._take_scored()
+        pairs = sorted(cands)
+        if pairs:
+            index_key = np.array([self._key[i] for i in ids], dtype=np.int64)
+            left, right = np.array(pairs, dtype=np.int64).T
+            wanted = _pair_keys(index_key[left], index_key[right])
+            at = np.minimum(np.searchsorted(known_keys, wanted), max(len(known_keys) - 1, 0))
+            hit = (known_keys[at] == wanted) if len(known_keys) else np.zeros(len(pairs), bool)
+            for (i, j), h, a in zip(pairs, hit.tolist(), at.tolist()):
+                if h:
+                    prob[(i, j)] = float(known_probs[a])
+                else:
+                    todo.append((i, j))
         for start in range(0, len(todo), _CHUNK):
             chunk = todo[start : start + _CHUNK]
             got = self.fetch(sorted({ids[k] for pair in chunk for k in pair}))
             found = link_probabilities([(got[ids[i]], got[ids[j]]) for i, j in chunk], linker=self._linker)
             prob.update((pair, float(p)) for pair, p in zip(chunk, found))
-        self._probs.clear()
         groups = groups_from_links(len(ids), prob, self.settings)
 
         def analyses_of(group: list[int]) -> list[Analysis]:
