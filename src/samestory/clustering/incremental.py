@@ -89,7 +89,7 @@ class StoryClusterer:
         self.members: dict[str, set[str]] = defaultdict(set)
         self._recent: dict[str, Analysis] = {}
         # pairs scored since the last repair, which reuses them: (pair keys, probabilities) per batch, as arrays
-        # (a dict of string tuples took ~0.45 kB a pair: ~1 GB for a 100k stream's 2.4M pairs)
+        # (a dict keyed by string tuples took ~0.4 kB a pair: ~1 GB for a 100k stream's 2.4M pairs)
         self._scored: list[tuple[np.ndarray, np.ndarray]] = []
         self._n_scored = 0
         self.dirty: set[str] = set()  # stories changed since the caller last saved them
@@ -262,7 +262,7 @@ class StoryClusterer:
                         region |= self.members[self.story_of[other]]
         if not region:
             return RepairReport(0, (), (), 0)
-        # the region's articles, in id order, by id / vector / date / content hash only: full analyses are
+        # the region's articles, in id order, by id / vector / date only: full analyses are
         # fetched a chunk at a time, and again only for the pairs that placement has not scored
         ids: list[str] = []
         docs, published = [], []
