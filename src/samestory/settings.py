@@ -105,11 +105,9 @@ class ClusterSettings:
     def __post_init__(self) -> None:
         if self.protagonist_articles < 0:
             raise ConfigError(f"cluster.protagonist_articles must be >= 0, got {self.protagonist_articles}", code="SS203")
-        if not 0.0 <= self.protagonist_co_mention <= 1.0:
-            raise ConfigError(f"cluster.protagonist_co_mention must be in [0, 1], got {self.protagonist_co_mention}", code="SS203")
         if not 1 <= self.neighbours <= 1000:
             raise ConfigError(f"cluster.neighbours must be in [1, 1000], got {self.neighbours}", code="SS203")
-        for name in ("link_probability", "split_probability"):
+        for name in ("link_probability", "split_probability", "protagonist_co_mention"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ConfigError(f"cluster.{name} must be in [0, 1], got {getattr(self, name)}", code="SS203")
         if self.window_days < 0:

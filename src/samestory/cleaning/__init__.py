@@ -265,19 +265,13 @@ def clean(doc: RawDocument | Article, *, settings: Settings | None = None) -> li
     text, truncated = _normalise(text, settings.clean.max_chars)
     lines = _lines(text)
     kinds = _kinds(lines)
+    keys = [norm_key(t) for t in lines]
     if settings.clean.segment and sum(k not in NOISE for k in kinds) > 2:
-        embed = _boundary_embedder()
-        segments = segment(
-            lines,
-            kinds,
-            embed=embed,
-            threshold=settings.clean.boundary_probability,
-        )
+        segments = segment(lines, kinds, embed=_boundary_embedder(), threshold=settings.clean.boundary_probability, keys=keys)
     else:
         segments = [Segment(0, len(lines), None, "start")]
     base = article if not truncated else replace(article, meta={**article.meta, "truncated": settings.clean.max_chars})
     seen: set[str] = set()
-    keys = [norm_key(t) for t in lines]
     stories = [(seg, _story(base, lines, kinds, keys, seg, seen, k == 0)) for k, seg in enumerate(segments)]
     kept = [(seg, story) for seg, story in stories if story is not None]  # a segment of pure noise drops out
     if not kept:

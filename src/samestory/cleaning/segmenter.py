@@ -189,16 +189,17 @@ def segment(
     decide: Decide | None = None,
     threshold: float = 0.5,
     lead: LeadModel | None = None,
+    keys: Sequence[str] | None = None,
 ) -> list[Segment]:
     """Split line indices into stories; ``embed`` None means structure-only (rule 1 alone). Candidates are
     measured (``lead``: default the shipped model's) and go to ``decide`` (default: the shipped boundary model at
-    ``threshold``)."""
+    ``threshold``). ``keys``: the lines' ``norm_key``s, when the caller has them."""
     n = len(lines)
     if embed is not None and decide is None:
         decide = model_decision(threshold)
     if embed is not None and lead is None:
         lead = load_boundary_model().lead
-    page = _Page(lines, kinds, [norm_key(t) for t in lines], embed, decide, lead)
+    page = _Page(lines, kinds, keys if keys is not None else [norm_key(t) for t in lines], embed, decide, lead)
     starts: list[Segment] = [Segment(0, n, None, "start")]
     body_words = body_lines = 0  # body text since the current story started
     seen: set[str] = set()

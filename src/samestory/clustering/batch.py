@@ -26,7 +26,7 @@ from ..settings import Settings, load_settings
 from .candidates import candidate_pairs
 from .graph import components, split_weak
 from .linker import link_probabilities
-from .protagonists import protagonist_split
+from .protagonists import may_split, protagonist_split
 from .stories import make_story
 
 __all__ = ["cluster", "score_pairs", "groups_from_links", "by_protagonist", "newest_first", "latest_versions", "version_key"]
@@ -61,7 +61,7 @@ def by_protagonist(groups: list[list[int]], analyses_of: Callable[[list[int]], S
     cfg = settings.cluster
     out: list[list[int]] = []
     for g in groups:
-        if cfg.protagonist_articles <= 0 or len(g) < 2 * cfg.protagonist_articles:
+        if not may_split(len(g), cfg.protagonist_articles):  # no analyses fetched for a group that cannot split
             out.append(g)
             continue
         parts = protagonist_split(analyses_of(g), min_articles=cfg.protagonist_articles,

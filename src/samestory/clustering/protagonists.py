@@ -25,7 +25,12 @@ import numpy as np
 from ..analysis.names import surname_key
 from ..records import Analysis
 
-__all__ = ["people", "protagonist_split"]
+__all__ = ["may_split", "people", "protagonist_split"]
+
+
+def may_split(size: int, min_articles: int) -> bool:
+    """Whether a story of ``size`` articles can split: the rule is on and each side could have ``min_articles``."""
+    return min_articles > 0 and size >= 2 * min_articles
 
 
 def people(an: Analysis) -> Counter:
@@ -49,7 +54,7 @@ def protagonist_split(analyses: Sequence[Analysis], *, min_articles: int, co_men
     """Groups of indices into ``analyses`` (one story's articles, in id order): one group, or the story split by
     protagonist (each group sorted, listed by smallest member). ``min_articles`` 0 turns the rule off."""
     members = list(range(len(analyses)))
-    if min_articles <= 0 or len(analyses) < 2 * min_articles:
+    if not may_split(len(analyses), min_articles):
         return [members]
     counts = [people(an) for an in analyses]
     lead = {i: _protagonist(counts[i]) for i in members}
