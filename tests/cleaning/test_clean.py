@@ -48,7 +48,24 @@ def _assert_idempotent(lines):
         ("Advertisement", "boilerplate"),
         ("Lesen Sie auch: Lohan muss in Entzug", "boilerplate"),
         ("Published: Friday, May 3, 2013, 9:56 AM", "timestamp"),
+        ("2019-11-19T08:57:40+01:00", "timestamp"),
+        ("Lindsay Lohan arrives at court in Los Angeles.Reuters", "caption"),
+        ("https://static.example.com/image/lohan-court-500-250.jpg", "caption"),
+        ("copyright Example Times 2019 - ISSN: 2283-5474", "boilerplate"),
+        ("This copy is for your personal, non-commercial use only. To order presentation-ready copies for "
+         "distribution to your colleagues, clients or customers visit http://www.djreprints.com. Distribution and use "
+         "of this material are governed by our Subscriber Agreement and by copyright law.", "boilerplate"),
+        ("Keith Bradsher contributed reporting from Hong Kong.", "credit"),
+        ("Fox News\u2019 Jessica Napoli contributed to this report.", "credit"),
+        ("Follow AP's full coverage of Brexit and British politics at https://www.apnews.com/Brexit", "boilerplate"),
+        ("More AP NBA: https://apnews.com/NBA and https://twitter.com/AP_Sports", "boilerplate"),
+        ("Filed under: Celebrities |", "boilerplate"),
+        ("[button link=\u201dhttp://example.com/submit/\u201d type=\u201dbig\u201d] Send us YOUR review[/button]", "boilerplate"),
         ("TT", "marker"),
+        ("Thousands of volunteers contributed to the report on the flood, officials said.", "body"),
+        ("The copyright law of 1976 protects the photographs the agency took.", "body"),
+        # a bare link is content as often as not (a list of sources, a shop's links)
+        ("http://amzn.to/2iJFhRj", "body"),
         ("***", "marker"),
         # body sentences that mention the same words stay
         ("Reuters reported that the actress had checked in on Thursday evening.", "body"),
@@ -95,6 +112,44 @@ def test_removed_lines_are_audited_with_reasons():
     assert art.text.split("\n\n") == BODY
 
 
+def test_headline_printed_with_the_page_title_s_site_name_or_as_a_variant():
+    (art,) = clean(_art("Lohan Checks Into Betty Ford Center\n" + "\n".join(BODY), title="Lohan Checks Into Betty Ford Center | Example Times"))
+    assert art.title == "Lohan Checks Into Betty Ford Center"  # the page title less the site's name
+    assert art.text.split("\n\n") == BODY
+    assert [r["reason"] for r in art.meta["removed"]] == ["headline"]
+    (art,) = clean(_art("Lindsay Lohan checks into Betty Ford Center\n" + "\n".join(BODY), title="Lohan checks into Betty Ford rehab center"))
+    assert art.text.split("\n\n") == BODY
+    assert art.title == "Lohan checks into Betty Ford rehab center"
+    # a line that shares few words with the title is body
+    (art,) = clean(_art("\n".join(BODY), title="Actress begins her stay in rehab"))
+    assert art.text.split("\n\n") == BODY
+
+
+def test_lines_above_the_headline_are_another_article_s_teaser():
+    teaser = ["Night mode is an automatic setting which takes advantage of the new wide-angle camera in the phone.",
+              "New Laptop Now Available"]
+    page = "\n".join([*teaser, "Lohan Checks Into Betty Ford Center", *BODY])
+    (art,) = clean(_art(page, title="Lohan Checks Into Betty Ford Center"))
+    assert art.text.split("\n\n") == BODY
+    assert [r["reason"] for r in art.meta["removed"]] == ["above headline", "above headline", "headline"]
+    # a lead above a subheading that repeats the title ends with a sentence: it stays
+    (art,) = clean(_art("\n".join([BODY[0], BODY[1], "Lohan Checks Into Betty Ford Center", BODY[2], BODY[3]]),
+                        title="Lohan Checks Into Betty Ford Center"))
+    assert art.text.split("\n\n") == BODY
+    # a subheading that reads like the title, below the introduction, cuts nothing
+    page = "\n".join([BODY[0], BODY[1], "Some of Lohan's stays at Betty Ford", BODY[2], BODY[3]])
+    (art,) = clean(_art(page, title="Lohan's stays at Betty Ford | Example Times"))
+    assert art.text.split("\n\n") == [BODY[0], BODY[1], "Some of Lohan's stays at Betty Ford", BODY[2], BODY[3]]
+
+
+def test_link_list_under_a_bare_heading_is_dropped():
+    teasers = ["China furious at Macron for Hong Kong protest jibe [INSIGHT]",
+               "Lakers vs Nets: NBA make final decision on game amid China turmoil [VIDEO]"]
+    (art,) = clean(_art("\n".join([*BODY[:2], "DON\u2019T MISS", *teasers, *BODY[2:]])))
+    assert art.text.split("\n\n") == BODY
+    assert [r["reason"] for r in art.meta["removed"]] == ["boilerplate"] * 3
+
+
 LONG = [  # five paragraphs of about 40 words each: an article long enough to be printed again
     " ".join([BODY[k % 4]] * 2 + [f"Paragraph {k} goes on about the stay in rehab."]) for k in range(5)
 ]
@@ -131,6 +186,17 @@ def test_date_line_gives_the_publication_date():
     (art,) = clean(_art("May 03, 2013\n" + "\n".join(BODY)))
     assert art.published.date().isoformat() == "2013-05-03"
     assert art.meta["published_from"] == "date line"
+
+
+def test_portuguese_date_line_gives_the_publication_date():
+    (art,) = clean(_art("segunda-feira, 22 de janeiro de 2018 às 0:13\n" + "\n".join(BODY)))
+    assert art.published.date().isoformat() == "2018-01-22"
+
+
+def test_date_line_with_a_byline_is_a_date_line():
+    (art,) = clean(_art("5:45 AM PST 11/19/2019 by Patrick Shanley\n" + "\n".join(BODY)))
+    assert art.published.date().isoformat() == "2019-11-19"
+    assert art.text.split("\n\n") == BODY
 
 
 def test_given_publication_date_wins():

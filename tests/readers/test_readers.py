@@ -1,6 +1,7 @@
 """Every reader on real fixtures (ECB+ texts; HTML and feeds written in the style of real ones)."""
 
 import io
+import re
 import sys
 from datetime import datetime, timezone
 
@@ -115,3 +116,27 @@ def test_html_tables_inside_the_article_are_kept(fixtures, tmp_path):
     (doc,), _ = _read(page)
     assert "Huntsville Unit" in doc.article.text and "Ellis Unit" in doc.article.text
     assert "escaped" in doc.article.text.lower()
+
+
+def test_html_body_split_by_an_advert_is_read_whole(fixtures, tmp_path):
+    # a page template that puts an advert between two containers of the article's body (as Wired's does):
+    # trafilatura alone takes the first container only
+    html = (fixtures / "prisoner_gazette.html").read_text(encoding="utf-8")
+    paras = re.findall(r"<p>.*?</p>", html.split("<article>")[1].split("</article>")[0])
+    head, tail = html.split("<main>")[0], html.split("</main>")[1]
+    body = '<div class="grid"><div class="article__body">{}</div>{}</div>'
+    page = tmp_path / "split.html"
+    page.write_text(
+        head
+        + "<main><h1>Texas prisoner captured after week on the run</h1>"
+        + body.format("".join(paras[:2]), '<div class="rail"><div class="ad"></div></div>')
+        + '<div class="row"><div class="ad"><span>Advertisement</span></div></div>'
+        + body.format("".join(paras[2:]), "")
+        + "</main>"
+        + tail,
+        encoding="utf-8",
+    )
+    (doc,), _ = _read(page)
+    assert "captured Monday" in doc.article.text
+    assert "stabbing his wife" in doc.article.text
+    assert "Advertisement" not in doc.article.text

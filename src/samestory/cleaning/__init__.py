@@ -49,6 +49,9 @@ _REPEAT_LONG_WORDS = 20
 _COPY_RUN_WORDS = 150
 _OPENING_LINES = 3  # a copy of one of these is the article printed again
 _REPEAT_ROUNDS = 8
+_ABOVE_HEADLINE_LINES = 5  # the headline found this far down: what is above it is not the story
+_HEADLINE_JACCARD = 0.5  # a line sharing this much of its words with the page title is the headline
+_HEADING_WORDS = 4  # a link list's heading on its own line: "Don't miss", "More from CNN"
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
 
 
@@ -90,6 +93,8 @@ def _kinds(lines: list[str]) -> list[str]:
     # the links under a "Related" / "You may also like" heading are furniture too, up to the next paragraph
     in_list = False
     for i, t in enumerate(lines):
+        if kinds[i] == "body" and len(t.split()) <= _HEADING_WORDS and opens_link_list(t):
+            kinds[i] = "boilerplate"  # a bare heading ("DON'T MISS", "Trending") that no boilerplate rule names
         if kinds[i] == "boilerplate":
             in_list = opens_link_list(t)
         elif in_list and kinds[i] == "body" and (is_list_item(t) or is_headline_like(t)):
@@ -169,6 +174,42 @@ def _without_repeats(lines: list[str], keys: list[str], candidates: list[int], e
     return kept
 
 
+def _is_title(key: str, title_key: str) -> bool:
+    """Whether a line (its ``norm_key``) is the page title, or the title without the site name a page title
+    carries ("... - SpaceNews.com", "... | The Beachbody Blog")."""
+    return key == title_key or (title_key.startswith(key + " ") and 2 * len(key.split()) >= len(title_key.split()))
+
+
+def _is_variant(key: str, title_key: str) -> bool:
+    """Whether a line shares ``_HEADLINE_JACCARD`` of its words with the title ("Julian Assange: Sweden drops rape
+    investigation" under the title "Sweden drops Assange rape investigation")."""
+    a, b = set(key.split()), set(title_key.split())
+    return len(a & b) >= _HEADLINE_JACCARD * len(a | b)
+
+
+def _page_headline(lines: list[str], kinds: list[str], keys: list[str], seg: Segment, title_key: str) -> int | None:
+    """Where the page's headline is printed in the text: the title (or the title without the site's name) among
+    the first lines, or a variant of the title as the very first line."""
+    body = [i for i in range(seg.start, min(seg.end, seg.start + _ABOVE_HEADLINE_LINES + 1)) if kinds[i] not in NOISE]
+    at = next((i for i in body if _is_title(keys[i], title_key)), None)
+    if at is None and body and is_headline_like(lines[body[0]]) and _is_variant(keys[body[0]], title_key):
+        at = body[0]
+    return at
+
+
+def _above(lines: list[str], kinds: list[str], seg: Segment, at: int) -> set[int]:
+    """The body lines above the page's headline when they end with another headline: a teaser of another article
+    (its text and headline) or a section label the extractor took from above the story, which starts at its
+    headline. A lead above a subheading that repeats the title ends with a sentence and stays. Only when they are
+    fewer words than the text after the headline, so that a story is never cut to its tail."""
+    above = {i for i in range(seg.start, at) if kinds[i] not in NOISE}
+    if not above or not is_headline_like(lines[max(above)]):
+        return set()
+    words = sum(len(lines[i].split()) for i in above)
+    after = sum(len(lines[i].split()) for i in range(at + 1, seg.end) if kinds[i] not in NOISE)
+    return above if words < after else set()
+
+
 def _boundary_embedder():
     """The embedder the boundary model was trained with (its cosines and lead model live in that space)."""
     from ..embed import get_embedder
@@ -200,7 +241,16 @@ def _story(
         if opening + 1 < seg.end and is_headline_like(lines[opening]):
             title = lines[opening]
     title_key = norm_key(title) if title else None
-    candidates = [i for i in range(seg.start, seg.end) if kinds[i] not in NOISE and keys[i] != title_key]
+    headlines = {i for i in range(seg.start, seg.end) if keys[i] == title_key}
+    above: set[int] = set()
+    if first and seg.headline is None and title_key:
+        at = _page_headline(lines, kinds, keys, seg, title_key)
+        if at is not None:
+            headlines.add(at)
+            above = _above(lines, kinds, seg, at)
+            if title_key.startswith(keys[at] + " "):  # the page title is the headline and the site's name
+                title = lines[at]
+    candidates = [i for i in range(seg.start, seg.end) if kinds[i] not in NOISE and i not in headlines and i not in above]
     kept = set(_without_repeats(lines, keys, candidates, seen))
     for i in range(seg.start, seg.end):
         text, kind = lines[i], kinds[i]
@@ -211,8 +261,10 @@ def _story(
                 bucket.append(text)
         elif i in kept:
             body.append(text)
+        elif i in above:
+            removed.append({"text": text, "reason": "above headline"})
         else:
-            removed.append({"text": text, "reason": "repeated" if keys[i] != title_key else "headline"})
+            removed.append({"text": text, "reason": "headline" if i in headlines else "repeated"})
     seen.update(keys[i] for i in kept)
     if not body:
         return None

@@ -14,6 +14,8 @@ _MONTH = (
     r"|(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)"
     r"|(?:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre)"
     r"|(?:ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık)"
+    r"|(?:janeiro|fevereiro|março|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro)"
+    r"|(?:stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|października|listopada|grudnia)"
 )
 DATE_PATTERN = re.compile(
     rf"(?:\b(?:{_MONTH})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d\b"  # May 3, 2013
@@ -24,9 +26,13 @@ DATE_PATTERN = re.compile(
 )
 _WEEKDAY_TIME = re.compile(
     r"\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\b\d{1,2}\s*:\s*\d\d\s*(?:[ap]\.?m\.?)?|\b(?:[ap]m|et|gmt|utc|cet|est|edt|pst)\b"
+    r"|\b(?:segunda|terça|quarta|quinta|sexta)-feira\b|\bàs\b"
     r"|published|updated|posted|last|modified|on|at|\||[,:.()-]",
     re.IGNORECASE,
 )
+
+
+_BY_NAME = re.compile(r"\bby\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*$")
 
 
 def is_date_line(text: str) -> bool:
@@ -36,7 +42,8 @@ def is_date_line(text: str) -> bool:
     m = DATE_PATTERN.search(text)
     if not m:
         return False
-    rest = _WEEKDAY_TIME.sub(" ", text[: m.start()] + " " + text[m.end() :])
+    rest = _BY_NAME.sub(" ", text[: m.start()] + " " + text[m.end() :])  # "5:45 AM PST 11/19/2019 by Patrick Shanley"
+    rest = _WEEKDAY_TIME.sub(" ", rest)
     return len(rest.split()) <= 2
 
 
@@ -47,11 +54,11 @@ def parse_date_line(text: str, languages: list[str] | None = None) -> datetime |
         return None
     import dateparser
 
-    found = dateparser.parse(
-        m.group(0).replace(" de ", " "),
-        languages=languages,
-        settings={"PREFER_DAY_OF_MONTH": "first", "DATE_ORDER": "DMY" if "." in m.group(0) else "MDY"},
-    )
+    text = m.group(0).replace(" de ", " ")
+    options = {"PREFER_DAY_OF_MONTH": "first", "DATE_ORDER": "DMY" if "." in m.group(0) else "MDY"}
+    found = dateparser.parse(text, languages=languages, settings=options)
+    if found is None and languages:  # a site's date in its own language over a text in another
+        found = dateparser.parse(text, settings=options)
     if found is None:
         return None
     return datetime(found.year, found.month, found.day, tzinfo=timezone.utc)

@@ -33,14 +33,22 @@ _CAPTION = [
         rf"|\bvia (?:{_AGENCIES})"
         rf"|\b(?:{_AGENCIES})\s*/\s*[\w.'’ -]{{2,40}}"
         rf"|[\w.'’-]+(?: [\w.'’-]+){{0,3}}\s*/\s*(?:{_AGENCIES})(?: via (?:{_AGENCIES}))?"
-        rf"|\b(?:Photo|Photograph|Image|Credit|Foto|Bild|Fotoğraf|Фото)\s*(?:credit)?\s*:\s*[\w.'’ /-]{{2,60}})"
+        rf"|\b(?:Photo|Photograph|Image|Credit|Foto|Bild|Fotoğraf|Фото)\s*(?:credit)?\s*:\s*[\w.'’ /-]{{2,60}}"
+        # the agency glued after the caption's last sentence: "... in New York.Reuters"
+        rf"|(?<=[a-z]\.)(?:{_AGENCIES}))"
         r"\.?\s*$"
     ),
+    # an image's address printed as text
+    re.compile(r"^https?://\S+\.(?:jpe?g|png|gif|webp)(?:\?\S*)?$", re.IGNORECASE),
 ]
 _CREDIT = re.compile(
     r"^\(?\s*(?:Additional |Further )?(?:reporting|writing|editing|compiled|edited|reported|research|translated|"
     r"translation|graphics?|production|fact-checking) by\b"
-    r"|^(?:write|email|contact) (?:to )?(?:the (?:author|writer|reporter)|[\w.'’ -]{2,40}) at \S+@\S+\s*$",
+    r"|^(?:write|email|contact) (?:to )?(?:the (?:author|writer|reporter)|[\w.'’ -]{2,40}) at \S+@\S+\s*$"
+    # "Keith Bradsher contributed reporting from Hong Kong.", "Fox News' Jessica Napoli contributed to this report."
+    r"|^(?:(?:[A-Z][\w.'’-]*|and|&)\s+){1,8}contributed (?:reporting|to this (?:report|story|article))"
+    r"(?: from [A-Z][\w .,'’-]{0,40})?\.?\s*$"
+,
     re.IGNORECASE,
 )
 _BYLINE = re.compile(
@@ -79,9 +87,18 @@ _BOILERPLATE = re.compile(
     r"читайте также|подписывайтесь|подписаться на|"
     r"اقرأ أيضا|اشترك في|"
     r"相关阅读|相关新闻)"
-    r"|©|\(c\) \d{4}|copyright \d{4}",
+    r"|©|\(c\) \d{4}|copyright \d{4}|^\W*copyright (?:[\w.&-]+ ){1,4}(?:19|20)\d\d\b",
     re.IGNORECASE,
 )
+# notices that are furniture at any length (a reprint notice runs to three sentences)
+_BOILERPLATE_LONG = re.compile(
+    r"\bfor your personal,? non-commercial use only\b|\bdistribution and use of this material (?:are|is) governed by\b",
+    re.IGNORECASE,
+)
+_BOILERPLATE_LONG_MAX = 500
+# a line that is nothing but a machine time stamp (a page's metadata printed as text); a bare link is kept: it is
+# content as often (a list of sources, of shop links) on the ScrapingHub pages
+_ISO_STAMP = re.compile(r"^(?:19|20)\d\d-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?$")
 # single cue words: boilerplate only as (almost) the whole line ("Advertisement", "Sponsored content")
 _BOILERPLATE_WORD = re.compile(
     r"^\W*(?:advertisement|advertising|sponsored(?: content)?|newsletter|subscribe|cookies?|related|comments?|tags|"
@@ -89,8 +106,13 @@ _BOILERPLATE_WORD = re.compile(
     re.IGNORECASE,
 )
 _RELATED_PREFIX = re.compile(
-    r"^\[?(?:related|read more|see also|see more|watch|listen|more|also read|read|source|also|tags)\s*:", re.IGNORECASE
+    r"^\[?(?:related|read more|see also|see more|watch|listen|more|also read|read|source|also|tags|filed under)\s*:"
+    # a pointer to more coverage elsewhere: "Follow AP's full coverage of Brexit at https://...", "More AP NBA: https://..."
+    r"|^(?:follow|more|download|listen|watch|subscribe)\b[^.]{0,80}(?::|\bat)\s+https?://",
+    re.IGNORECASE,
 )
+# a blogging platform's shortcode left in the text: "[button link=...]Send us your review[/button]"
+_SHORTCODE = re.compile(r"\[/?(?:button|embed|gallery|video|audio|playlist|su_\w+)\b[^\]]*\]")
 _SMALL_WORDS = frozenset(
     "a an and as at but by for from in into nor of off on onto or out over per so than the to up via vs with "
     "yet is are be its it his her their our after before amid over says said".split()
@@ -137,13 +159,17 @@ def classify(text: str) -> str:
         return "credit"
     if len(t) <= 400 and any(p.search(t) for p in _CAPTION):
         return "caption"
-    if len(t) <= 90 and _TIMESTAMP.match(t):
+    if len(t) <= 90 and (_TIMESTAMP.match(t) or _ISO_STAMP.match(t)):
         return "timestamp"
     if len(t) <= 90 and _BYLINE.match(t) and not t.endswith("."):
         return "byline"
+    if len(t) <= _BOILERPLATE_MAX and _SHORTCODE.search(t):
+        return "boilerplate"
     quoted = any(q in t for q in "\"“”«»„")  # quoted speech is body, whatever it says
     if not quoted and (
-        _BOILERPLATE_WORD.match(t) or (len(t) <= _BOILERPLATE_MAX and (_RELATED_PREFIX.match(t) or _BOILERPLATE.search(t)))
+        _BOILERPLATE_WORD.match(t)
+        or (len(t) <= _BOILERPLATE_MAX and (_RELATED_PREFIX.match(t) or _BOILERPLATE.search(t)))
+        or (len(t) <= _BOILERPLATE_LONG_MAX and _BOILERPLATE_LONG.search(t))
     ):
         return "boilerplate"
     return "body"
@@ -152,7 +178,7 @@ def classify(text: str) -> str:
 _LINK_LIST_HEADING = re.compile(
     r"^\W*(?:related|read more|read also|see also|see more|more (?:stories|news|on this|from)|"
     r"you (?:may|might) also like|most (?:read|popular)|popular on|don[’']?t miss|tags|top stories|trending|"
-    r"recommended|lesen sie auch|mehr zum thema|lee también|lire aussi|leggi anche|czytaj (?:też|także)|"
+    r"recommended|explore further|lesen sie auch|mehr zum thema|lee también|lire aussi|leggi anche|czytaj (?:też|także)|"
     r"читайте также)\b",
     re.IGNORECASE,
 )
