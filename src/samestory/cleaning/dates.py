@@ -32,6 +32,7 @@ _WEEKDAY_TIME = re.compile(
 )
 
 
+# a byline after the date on the same line: "5:45 AM PST 11/19/2019 by Patrick Shanley"
 _BY_NAME = re.compile(r"\bby\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*$")
 
 
@@ -42,7 +43,7 @@ def is_date_line(text: str) -> bool:
     m = DATE_PATTERN.search(text)
     if not m:
         return False
-    rest = _BY_NAME.sub(" ", text[: m.start()] + " " + text[m.end() :])  # "5:45 AM PST 11/19/2019 by Patrick Shanley"
+    rest = _BY_NAME.sub(" ", text[: m.start()] + " " + text[m.end() :])
     rest = _WEEKDAY_TIME.sub(" ", rest)
     return len(rest.split()) <= 2
 

@@ -47,8 +47,7 @@ _CREDIT = re.compile(
     r"|^(?:write|email|contact) (?:to )?(?:the (?:author|writer|reporter)|[\w.'’ -]{2,40}) at \S+@\S+\s*$"
     # "Keith Bradsher contributed reporting from Hong Kong.", "Fox News' Jessica Napoli contributed to this report."
     r"|^(?:(?:[A-Z][\w.'’-]*|and|&)\s+){1,8}contributed (?:reporting|to this (?:report|story|article))"
-    r"(?: from [A-Z][\w .,'’-]{0,40})?\.?\s*$"
-,
+    r"(?: from [A-Z][\w .,'’-]{0,40})?\.?\s*$",
     re.IGNORECASE,
 )
 _BYLINE = re.compile(

@@ -80,7 +80,7 @@ def _whole_body(html: str, text: str) -> str | None:
     holder = next((p.getparent() for p in page.iter("p") if probe in " ".join(p.text_content().split())), None)
     if holder is None or not holder.get("class"):
         return None
-    parts = page.xpath(f"//{holder.tag}[@class=$cls]", cls=holder.get("class"))
+    parts = [e for e in page.iter(holder.tag) if e.get("class") == holder.get("class")]
     if len(parts) < 2:
         return None
     merged = "".join(lxml.html.tostring(part, encoding="unicode") for part in parts)
