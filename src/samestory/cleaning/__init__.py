@@ -51,7 +51,6 @@ _OPENING_LINES = 3  # a copy of one of these is the article printed again
 _REPEAT_ROUNDS = 8
 _ABOVE_HEADLINE_LINES = 5  # the headline found this far down: what is above it is not the story
 _HEADLINE_JACCARD = 0.5  # a line sharing this much of its words with the page title is the headline
-_HEADING_WORDS = 4  # a link list's heading on its own line: "Don't miss", "More from CNN"
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
 
 
@@ -93,8 +92,6 @@ def _kinds(lines: list[str]) -> list[str]:
     # the links under a "Related" / "You may also like" heading are furniture too, up to the next paragraph
     in_list = False
     for i, t in enumerate(lines):
-        if kinds[i] == "body" and len(t.split()) <= _HEADING_WORDS and opens_link_list(t):
-            kinds[i] = "boilerplate"  # a bare heading ("DON'T MISS", "Trending") that no boilerplate rule names
         if kinds[i] == "boilerplate":
             in_list = opens_link_list(t)
         elif in_list and kinds[i] == "body" and (is_list_item(t) or is_headline_like(t)):

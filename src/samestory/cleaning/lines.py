@@ -126,6 +126,7 @@ _DATELINE = re.compile(
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 _SPACE = re.compile(r"\s+")
 
+_HEADING_WORDS = 4  # a link list's heading alone on its line ("Don't miss", "More from CNN") is boilerplate
 _BOILERPLATE_MAX = 160  # a subscribe prompt is short; a body sentence mentioning one is not removed
 _HEADLINE_MAX_CHARS = 160
 _HEADLINE_MAX_WORDS = 22
@@ -163,6 +164,8 @@ def classify(text: str) -> str:
     if len(t) <= 90 and _BYLINE.match(t) and not t.endswith("."):
         return "byline"
     if len(t) <= _BOILERPLATE_MAX and _SHORTCODE.search(t):
+        return "boilerplate"
+    if len(t.split()) <= _HEADING_WORDS and opens_link_list(t):  # a bare heading: "DON'T MISS", "Explore further"
         return "boilerplate"
     quoted = any(q in t for q in "\"“”«»„")  # quoted speech is body, whatever it says
     if not quoted and (
