@@ -175,3 +175,32 @@ def test_cache_is_not_reused_across_ner_modes(tmp_path):
         (models,) = analyse_cached([art], store)
         (rules,) = analyse_cached([art], store, settings=load_settings(overrides={"analyse": {"ner": "rules"}}))
     assert models.models["ner"].startswith("spacy:") and rules.models["ner"] == "rules"
+
+
+def test_spacy_runs_only_its_entity_recogniser_with_the_same_entities_as_the_full_pipeline():
+    """The shared tok2vec feeds only the excluded tagger and parser: leaving it out changes no entity."""
+    import spacy
+
+    from samestory.analysis.ner import _SPACY_MODELS, _spacy
+
+    model = _SPACY_MODELS["en"]
+    lean = _spacy(model)
+    assert lean.pipe_names == ["ner"]
+    full = spacy.load(model)
+    texts = [DOCS[i]["text"][:2000] for i in ("ecb/1_10ecbplus", "ecb/3_10ecbplus", "ecb/8_1ecbplus")]
+    ents = [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in lean.pipe(texts)]
+    assert ents == [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in full.pipe(texts)]
+    assert all(ents)
+
+
+def test_cache_is_not_reused_across_truncation_limits(tmp_path):
+    """An analysis made over 64 sentences and 4,000 characters is not what a store set to 4 sentences asked for."""
+    art = _art("ecb/13_5ecbplus")  # 9,000 characters
+    short = load_settings(overrides={"analyse": {"max_sentences": 4, "ner_chars": 300}})
+    with SQLiteStore(tmp_path / "s.db") as store:
+        (full,) = analyse_cached([art], store)
+        (cut,) = analyse_cached([art], store, settings=short)
+        (again,) = analyse_cached([art], store, settings=short)
+    assert len(full.sentence_vectors) > 4 and len(cut.sentence_vectors) == 4
+    assert len(cut.entities) < len(full.entities)
+    assert again.models == cut.models and again.models["limits"] == "ner_chars=300,max_sentences=4"

@@ -29,9 +29,15 @@ class StageTimes(Counter):
 
 
 def model_names(settings: Settings, language: str | None) -> dict[str, str]:
-    """The models behind an analysis: embedder, the NER backend used for its language, and the NER mode asked for."""
+    """The models behind an analysis: embedder, the NER backend used for its language, the NER mode asked for, and
+    how much of the text they read (``limits``: entities from the first ``ner_chars`` characters, ``max_sentences``
+    sentences embedded), since each changes the result."""
     cfg = settings.analyse
-    return {"embedder": cfg.embedder, "ner": backend_for(language, cfg.ner), "ner_mode": cfg.ner}
+    return {"embedder": cfg.embedder, "ner": backend_for(language, cfg.ner), "ner_mode": cfg.ner, "limits": _limits(settings)}
+
+
+def _limits(settings: Settings) -> str:
+    return f"ner_chars={settings.analyse.ner_chars},max_sentences={settings.analyse.max_sentences}"
 
 
 def _countries(entities: Sequence[Entity], dateline: dict | None) -> tuple[str, ...]:
@@ -123,9 +129,11 @@ def analyse(article: Article, *, settings: Settings | None = None) -> Analysis:
 def analyse_cached(
     articles: Sequence[Article], store, *, settings: Settings | None = None, times: StageTimes | None = None
 ) -> list[Analysis]:
-    """Analyses from the store's cache where article content, embedder and NER mode match; the rest computed and cached."""
+    """Analyses from the store's cache where article content, embedder, NER mode and limits match (an analysis cached
+    before the limits were recorded is made again); the rest computed and cached."""
     settings = settings or load_settings()
-    cached = store.get_analyses(articles, {"embedder": settings.analyse.embedder, "ner_mode": settings.analyse.ner})
+    wanted = {"embedder": settings.analyse.embedder, "ner_mode": settings.analyse.ner, "limits": _limits(settings)}
+    cached = store.get_analyses(articles, wanted)
     todo = [a for a in articles if a.id not in cached]
     fresh = {an.id: an for an in analyse_all(todo, settings=settings, times=times)}
     if fresh:
