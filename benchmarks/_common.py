@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import resource
@@ -46,3 +47,18 @@ def save(name: str, result: dict[str, Any]) -> Path:
     path.write_text(json.dumps(result, indent=2, ensure_ascii=False))
     print(f"\nwrote {path.relative_to(REPO)}")
     return path
+
+
+def add_analysis_options(ap: argparse.ArgumentParser) -> None:
+    """Flags that set the analysis of a run (the ``[analyse]`` settings that trade quality for speed)."""
+    ap.add_argument("--fast", action="store_true", help="short for --ner rules --sentences 16")
+    ap.add_argument("--ner", choices=("models", "rules"), help="[analyse] ner (default: the packaged setting)")
+    ap.add_argument("--sentences", type=int, help="[analyse] max_sentences")
+    ap.add_argument("--ner-chars", type=int, help="[analyse] ner_chars")
+
+
+def analysis_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """The ``[analyse]`` settings the flags of ``add_analysis_options`` ask for ({} for the packaged ones)."""
+    out: dict[str, Any] = {"ner": "rules", "max_sentences": 16} if args.fast else {}
+    out.update({k: v for k, v in (("ner", args.ner), ("max_sentences", args.sentences), ("ner_chars", args.ner_chars)) if v})
+    return out

@@ -10,7 +10,10 @@
   all articles of the pairs clustered together; pairs with Overall <= 1.5 should share a story,
   pairs with Overall >= 3.5 should not: pairwise precision / recall.
 
-    .venv/bin/python benchmarks/bench_clustering.py [--topics N] [--semeval-pairs N]
+The analysis flags (``--ner``, ``--sentences``, ``--ner-chars``, ``--fast``) measure the quality of the
+settings a stream is run with (``benchmarks/bench_scale.py`` takes the same flags); the linker is the shipped one.
+
+    .venv/bin/python benchmarks/bench_clustering.py [--topics N] [--semeval-pairs N] [analysis flags]
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import DATA, REPO, RESULTS, need, save, table  # noqa: E402
+from _common import DATA, REPO, RESULTS, add_analysis_options, analysis_overrides, need, save, table  # noqa: E402
 
 from samestory import StoryClusterer, cluster, load_settings  # noqa: E402
 from samestory.analysis import analyse_cached  # noqa: E402
@@ -33,8 +36,8 @@ from samestory.clustering.training import bcubed, load_ecb  # noqa: E402
 from samestory.store import SQLiteStore  # noqa: E402
 
 
-def load(split: str, store, topics: int | None = None):
-    analyses, gold, _ = load_ecb(REPO / "demo" / "ecbplus.jsonl", split, store, topics=topics)
+def load(split: str, store, topics: int | None = None, settings=None):
+    analyses, gold, _ = load_ecb(REPO / "demo" / "ecbplus.jsonl", split, store, settings=settings, topics=topics)
     return analyses, gold
 
 
@@ -55,7 +58,7 @@ def by_date(ans):
     return sorted(ans, key=lambda a: (a.article.published is None, a.article.published.timestamp() if a.article.published else 0, a.id))
 
 
-def cross_lingual(store, limit: int | None) -> list[list]:
+def cross_lingual(store, limit: int | None, settings) -> list[list]:
     from samestory.scoring.training import DEFAULT_DATA, is_dev, load_semeval_pairs
 
     path = DATA / "semeval2022_task8" / "derived" / DEFAULT_DATA.name
@@ -64,8 +67,8 @@ def cross_lingual(store, limit: int | None) -> list[list]:
     pairs = [p for p in load_semeval_pairs(path) if is_dev(p.pair_id) and (p.gold["overall"] <= 1.5 or p.gold["overall"] >= 3.5)]
     pairs = pairs[:limit] if limit else pairs
     arts = {a.id: a for p in pairs for a in (p.a, p.b)}
-    ans = analyse_cached(list(arts.values()), store)
-    story = assign(cluster(ans))
+    ans = analyse_cached(list(arts.values()), store, settings=settings)
+    story = assign(cluster(ans, settings=settings))
     rows = []
     for name, keep in (("cross-lingual", lambda p: p.lang_a != p.lang_b), ("same language", lambda p: p.lang_a == p.lang_b), ("all", lambda p: True)):
         sel = [p for p in pairs if keep(p)]
@@ -113,18 +116,20 @@ def main() -> None:
     ap.add_argument("--topics", type=int, help="only the first N topics of each split (smoke runs)")
     ap.add_argument("--semeval-pairs", type=int, help="only the first N SemEval dev pairs (smoke runs)")
     ap.add_argument("--cache", default=str(RESULTS / "train-cache.db"), help="analysis cache (shared with scripts/train_linker.py)")
+    add_analysis_options(ap)
     args = ap.parse_args()
     need(DATA / "ecbplus")
-    settings = load_settings()
+    analyse = analysis_overrides(args)
+    settings = load_settings(overrides={"analyse": analyse} if analyse else None)
     RESULTS.mkdir(parents=True, exist_ok=True)
     with SQLiteStore(args.cache) as store:
-        train, gold_train, topic_train = load_ecb(REPO / "demo" / "ecbplus.jsonl", "train", store, topics=args.topics)
-        dev, gold_dev = load("dev", store, args.topics)
+        train, gold_train, topic_train = load_ecb(REPO / "demo" / "ecbplus.jsonl", "train", store, settings=settings, topics=args.topics)
+        dev, gold_dev = load("dev", store, args.topics, settings)
         t0 = time.perf_counter()
         stories = cluster(dev, settings=settings)
         secs = time.perf_counter() - t0
         rows = [["samestory batch (linker-verified links, k unknown)", *bcubed(assign(stories), gold_dev), len(stories)]]
-        off = load_settings(overrides={"cluster": {"protagonist_articles": 0}})
+        off = load_settings(overrides={"cluster": {"protagonist_articles": 0}, **({"analyse": analyse} if analyse else {})})
         plain = cluster(dev, settings=off)
         rows.append(["samestory batch without the protagonist split", *bcubed(assign(plain), gold_dev), len(plain)])
         stream = by_date(dev)
@@ -161,12 +166,12 @@ def main() -> None:
         check = protagonist_check(train, gold_train, topic_train, settings)
         table("protagonist split on ECB+ train gold groups (chooses nothing on dev)",
               ["groups", "count", "split", "mean BCubed F1 before", "after"], check)
-        xl = cross_lingual(store, args.semeval_pairs)
+        xl = cross_lingual(store, args.semeval_pairs, settings)
         if xl:
             table("cross-lingual check, SemEval dev pairs (Overall <= 1.5 should share a story, >= 3.5 should not)",
                   ["pairs", "labelled", "same-story pairs", "pairwise precision", "pairwise recall"], xl)
     print(f"\nbatch clustering {secs:.1f} s, incremental {inc_secs:.1f} s for {len(dev)} articles (analyses given)")
-    save("clustering" if not args.topics else "clustering-smoke", {
+    save("clustering" + "".join(f"-{k}{v}" for k, v in analyse.items()) + ("-smoke" if args.topics else ""), {"analyse": analyse,
         "dev": {r[0]: {"precision": r[1], "recall": r[2], "f1": r[3], "stories": r[4]} for r in rows},
         "order": order, "cross_lingual": xl, "protagonist_train": check,
         "settings": {"link_probability": settings.cluster.link_probability, "split_probability": settings.cluster.split_probability}})

@@ -98,7 +98,8 @@ def make_pages(docs: list[dict], n: int, seed: int) -> list[dict]:
             if j:
                 bounds.append((len(lines), len(lines) + n_head, bool(doc.get("title"))))
             lines += rendered
-        pages.append({"lines": lines, "bounds": bounds, "n": k})
+        same_topic = [story[j]["topic"] == story[j - 1]["topic"] for j in range(1, k)]  # per boundary
+        pages.append({"lines": lines, "bounds": bounds, "n": k, "same_topic": same_topic})
     return pages
 
 
@@ -177,6 +178,7 @@ def collect(pages: list[dict], embed, lead) -> tuple[list[list[float]], list[int
 def evaluate(pages: list[dict], embed, decide=None, lead=None) -> dict:
     false_pages = false_bounds = missed = true_total = 0
     by_kind = {"with_headline": [0, 0], "without_headline": [0, 0]}  # missed, total
+    by_topic = {f"{topic}, {head}": [0, 0] for topic in ("other topic", "same topic") for head in ("headline", "no headline")}
     pks = []
     single = [p for p in pages if p["n"] == 1]
     for page in pages:
@@ -195,9 +197,11 @@ def evaluate(pages: list[dict], embed, decide=None, lead=None) -> dict:
         false_pages += wrong > 0
         missed += len(page["bounds"]) - len(hits)
         for t, (_, _, titled) in enumerate(page["bounds"]):
-            cell = by_kind["with_headline" if titled else "without_headline"]
-            cell[0] += t not in hits
-            cell[1] += 1
+            topic = "same topic" if page["same_topic"][t] else "other topic"
+            for cell in (by_kind["with_headline" if titled else "without_headline"],
+                         by_topic[f"{topic}, {'headline' if titled else 'no headline'}"]):
+                cell[0] += t not in hits
+                cell[1] += 1
         true_total += len(page["bounds"])
         seg_len = len(lines) / (len(page["bounds"]) + 1)
         pks.append(pk([lo for lo, _, _ in page["bounds"]], pred, len(lines), max(2, int(seg_len / 2))))
@@ -209,6 +213,7 @@ def evaluate(pages: list[dict], embed, decide=None, lead=None) -> dict:
         "missed_split_rate": missed / max(1, true_total),
         "pk": float(np.mean(pks)),
         **{k: {"missed_split_rate": m / max(1, n), "boundaries": n} for k, (m, n) in by_kind.items()},
+        "missed_by_boundary": {k: {"missed": m, "boundaries": n} for k, (m, n) in by_topic.items()},
     }
 
 
@@ -233,6 +238,10 @@ def main() -> None:
     elapsed = time.perf_counter() - t0
     table(f"dev pages ({len(dev)}, {sum(p['n'] == 1 for p in dev)} single-story), ECB+ dev split",
           ["setting", "false-split rate", "missed-split rate", "Pk", "missed (headline)", "missed (no headline)"], rows)
+    r = result[configs[0][0]]
+    table("missed boundaries by kind (packaged model): the next story from another topic or the same topic (another event)",
+          ["boundary", "missed", "of", "rate"],
+          [[k, c["missed"], c["boundaries"], c["missed"] / max(1, c["boundaries"])] for k, c in r["missed_by_boundary"].items()])
     print("goals: false splits <= 0.01, missed splits <= 0.05")
     save("segmentation" if args.pages >= 100 else "segmentation-smoke", {"dev": result, "seconds": elapsed})
 
