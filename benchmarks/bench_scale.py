@@ -90,20 +90,19 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1000,10000")
     add_analysis_options(ap)
-    ap.add_argument("--analyse", help=argparse.SUPPRESS)  # the analysis settings, as JSON, for the child process
     ap.add_argument("--stages", action="store_true", help="analyse everything first, to time analysis and placing apart")
     ap.add_argument("--one", help=argparse.SUPPRESS)
     args = ap.parse_args()
-    if args.one:
-        print(json.dumps(run_one(args.one, json.loads(args.analyse or "{}"), args.stages)))
-        return
     analyse = analysis_overrides(args)
+    if args.one:
+        print(json.dumps(run_one(args.one, analyse, args.stages)))
+        return
     rows, results = [], {}
     with tempfile.TemporaryDirectory() as tmp:
         for n in (int(x) for x in args.sizes.split(",")):
             path = Path(tmp) / f"stream-{n}.jsonl"
             synthetic(n, path)
-            cmd = [sys.executable, __file__, "--one", str(path), "--analyse", json.dumps(analyse)] + (["--stages"] if args.stages else [])
+            cmd = [sys.executable, __file__, *sys.argv[1:], "--one", str(path)]  # the same flags, one size
             r = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
             results[n] = r
             stage = [f"{r['analyse_s']:.0f}", f"{r['place_repair_s']:.0f}"] if args.stages else [f"{r['analyse_place_repair_s']:.0f}"]

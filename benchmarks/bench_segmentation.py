@@ -177,8 +177,7 @@ def collect(pages: list[dict], embed, lead) -> tuple[list[list[float]], list[int
 
 def evaluate(pages: list[dict], embed, decide=None, lead=None) -> dict:
     false_pages = false_bounds = missed = true_total = 0
-    by_kind = {"with_headline": [0, 0], "without_headline": [0, 0]}  # missed, total
-    by_topic = {f"{topic}, {head}": [0, 0] for topic in ("other topic", "same topic") for head in ("headline", "no headline")}
+    by_kind = {(topic, titled): [0, 0] for topic in ("other topic", "same topic") for titled in (True, False)}  # missed, total
     pks = []
     single = [p for p in pages if p["n"] == 1]
     for page in pages:
@@ -197,14 +196,17 @@ def evaluate(pages: list[dict], embed, decide=None, lead=None) -> dict:
         false_pages += wrong > 0
         missed += len(page["bounds"]) - len(hits)
         for t, (_, _, titled) in enumerate(page["bounds"]):
-            topic = "same topic" if page["same_topic"][t] else "other topic"
-            for cell in (by_kind["with_headline" if titled else "without_headline"],
-                         by_topic[f"{topic}, {'headline' if titled else 'no headline'}"]):
-                cell[0] += t not in hits
-                cell[1] += 1
+            cell = by_kind["same topic" if page["same_topic"][t] else "other topic", titled]
+            cell[0] += t not in hits
+            cell[1] += 1
         true_total += len(page["bounds"])
         seg_len = len(lines) / (len(page["bounds"]) + 1)
         pks.append(pk([lo for lo, _, _ in page["bounds"]], pred, len(lines), max(2, int(seg_len / 2))))
+    by_headline = {"with_headline": [0, 0], "without_headline": [0, 0]}  # both topics together
+    for (_, titled), (m, n) in by_kind.items():
+        cell = by_headline["with_headline" if titled else "without_headline"]
+        cell[0] += m
+        cell[1] += n
     return {
         "pages": len(pages),
         "single_story_pages": len(single),
@@ -212,8 +214,9 @@ def evaluate(pages: list[dict], embed, decide=None, lead=None) -> dict:
         "false_splits_per_boundary_slot": false_bounds / max(1, sum(len(p["lines"]) for p in pages)),
         "missed_split_rate": missed / max(1, true_total),
         "pk": float(np.mean(pks)),
-        **{k: {"missed_split_rate": m / max(1, n), "boundaries": n} for k, (m, n) in by_kind.items()},
-        "missed_by_boundary": {k: {"missed": m, "boundaries": n} for k, (m, n) in by_topic.items()},
+        **{name: {"missed_split_rate": m / max(1, n), "boundaries": n} for name, (m, n) in by_headline.items()},
+        "missed_by_boundary": {f"{t}, {'headline' if titled else 'no headline'}": {"missed": m, "boundaries": n}
+                               for (t, titled), (m, n) in by_kind.items()},
     }
 
 

@@ -33,11 +33,8 @@ def model_names(settings: Settings, language: str | None) -> dict[str, str]:
     how much of the text they read (``limits``: entities from the first ``ner_chars`` characters, ``max_sentences``
     sentences embedded), since each changes the result."""
     cfg = settings.analyse
-    return {"embedder": cfg.embedder, "ner": backend_for(language, cfg.ner), "ner_mode": cfg.ner, "limits": _limits(settings)}
-
-
-def _limits(settings: Settings) -> str:
-    return f"ner_chars={settings.analyse.ner_chars},max_sentences={settings.analyse.max_sentences}"
+    limits = f"ner_chars={cfg.ner_chars},max_sentences={cfg.max_sentences}"
+    return {"embedder": cfg.embedder, "ner": backend_for(language, cfg.ner), "ner_mode": cfg.ner, "limits": limits}
 
 
 def _countries(entities: Sequence[Entity], dateline: dict | None) -> tuple[str, ...]:
@@ -132,7 +129,8 @@ def analyse_cached(
     """Analyses from the store's cache where article content, embedder, NER mode and limits match (an analysis cached
     before the limits were recorded is made again); the rest computed and cached."""
     settings = settings or load_settings()
-    wanted = {"embedder": settings.analyse.embedder, "ner_mode": settings.analyse.ner, "limits": _limits(settings)}
+    # every name but the per-language NER backend, which the NER mode determines
+    wanted = {k: v for k, v in model_names(settings, None).items() if k != "ner"}
     cached = store.get_analyses(articles, wanted)
     todo = [a for a in articles if a.id not in cached]
     fresh = {an.id: an for an in analyse_all(todo, settings=settings, times=times)}
