@@ -118,13 +118,11 @@ def scrapinghub(limit: int | None) -> dict:
             "split_pages": split, "pages": len(stories)}
 
 
-def trafilatura_eval(limit: int | None) -> dict:
+def trafilatura_eval_html(limit: int | None = None) -> tuple[dict, dict[str, str]]:
+    """The trafilatura evaluation set: its spec (must-keep / must-drop segments per page) and each page's HTML."""
     root = need(DATA / "trafilatura_eval")
     spec = json.loads((root / "evaldata.json").read_text())
     names = sorted(spec)[:limit]
-    settings = load_settings(overrides={"clean": {"segment": False}})
-    settings_split = load_settings()
-    stories: list[int] = []
     pages = {}
     with tarfile.open(root / "eval_html.tar.xz") as tar:
         members = {Path(m.name).name: m for m in tar.getmembers() if m.isfile()}
@@ -136,6 +134,14 @@ def trafilatura_eval(limit: int | None) -> dict:
             if member.name.endswith(".gz"):
                 data = gzip.decompress(data)
             pages[name] = data.decode("utf-8", "replace")
+    return spec, pages
+
+
+def trafilatura_eval(limit: int | None) -> dict:
+    spec, pages = trafilatura_eval_html(limit)
+    settings = load_settings(overrides={"clean": {"segment": False}})
+    settings_split = load_settings()
+    stories: list[int] = []
     counts = {"trafilatura": [0, 0, 0, 0], "trafilatura + clean": [0, 0, 0, 0]}  # keep hit, keep n, drop hit, drop n
     for name, html in pages.items():
         found = extract_html(html)

@@ -9,8 +9,9 @@ down, its caption about any sentence of the article and, a third of the time, a 
 marker ("Advertisement", "AP") beside it: the cases that must not split.
 
 The boundary model is trained and its threshold chosen on pages from the train
-split (``scripts/train_segmenter.py``, which uses ``make_pages`` and ``collect``
-from here); figures are reported on the dev split.
+split and on real one-article pages (``scripts/train_segmenter.py``, which uses
+``make_pages``, ``real_pages`` and ``collect`` from here); figures are reported on the
+dev split.
 
     .venv/bin/python benchmarks/bench_segmentation.py [--pages N]
 """
@@ -100,6 +101,23 @@ def make_pages(docs: list[dict], n: int, seed: int) -> list[dict]:
             lines += rendered
         same_topic = [story[j]["topic"] == story[j - 1]["topic"] for j in range(1, k)]  # per boundary
         pages.append({"lines": lines, "bounds": bounds, "n": k, "same_topic": same_topic})
+    return pages
+
+
+def real_pages(limit: int | None = None) -> list[dict]:
+    """Pages of one article or post each (the trafilatura evaluation set, extracted as ``clean`` extracts HTML), as
+    pages without boundaries: any split is a false one. Those too short to be segmented are left out."""
+    from bench_extraction import trafilatura_eval_html
+
+    from samestory.cleaning import NOISE, _normalise
+    from samestory.readers.html import extract_html
+
+    pages = []
+    for html in trafilatura_eval_html(limit)[1].values():
+        found = extract_html(html)
+        lines = _lines(_normalise(found["text"], load_settings().clean.max_chars)[0]) if found else []
+        if sum(k not in NOISE for k in _kinds(lines)) > 2:
+            pages.append({"lines": lines, "bounds": [], "n": 1, "same_topic": []})
     return pages
 
 

@@ -69,15 +69,28 @@ def _fake_embed(texts):
     return np.vstack([np.random.default_rng(zlib.crc32(t.encode())).normal(size=16) for t in texts])
 
 
-def _candidates(lines):
+def _words_embed(texts):
+    """A bag of hashed words: texts that share words are alike."""
+    import re
+    import zlib
+
+    import numpy as np
+
+    def word(w):
+        return np.random.default_rng(zlib.crc32(w.encode())).normal(size=64)
+
+    return np.vstack([sum(word(w) for w in re.findall(r"\w+", t.lower())) for t in texts])
+
+
+def _candidates(lines, embed=_fake_embed):
     """Where the segmenter asks the boundary model, on a page of lines (nothing is split)."""
     from samestory.cleaning import _kinds, _lines
     from samestory.cleaning.segmenter import LeadModel, segment
 
     lines = _lines("\n".join(lines))
     asked = []
-    segment(lines, _kinds(lines), embed=_fake_embed, decide=lambda i, c: (asked.append((i, c)) or (False, 0.0)),
-            lead=LeadModel((0.0,) * 16, 0.0))
+    segment(lines, _kinds(lines), embed=embed, decide=lambda i, c: (asked.append((i, c)) or (False, 0.0)),
+            lead=LeadModel((0.0,) * (64 if embed is _words_embed else 16), 0.0))
     return lines, asked
 
 
@@ -115,20 +128,38 @@ def test_shipped_boundary_model_loads_and_ranks():
     from samestory.cleaning.segmenter import Candidate, load_boundary_model
 
     m = load_boundary_model()
-    clear = Candidate(True, False, True, 2, 0.1, 0.4, 0.5, 0.9, 0.0, 0.1, 0.0, 2.0, True)
-    mid_photo = Candidate(False, False, False, 1, 0.7, -0.1, -0.1, 0.5, 0.3, 0.7, 0.0, -2.0, False)
+    clear = Candidate(True, False, True, 2, 0.1, 0.4, 0.5, 0.9, 0.0, 0.1, 0.0, 2.0, True, 0.2, 0.0, 1.0, 12)
+    mid_photo = Candidate(False, False, False, 1, 0.7, -0.1, -0.1, 0.5, 0.3, 0.7, 0.0, -2.0, False, 0.9, 0.8, -1.0, 3)
     assert m.probability(clear) > 0.9 > 0.1 > m.probability(mid_photo)
 
 
-def test_a_one_paragraph_story_ends_only_at_a_headline():
-    """A brief (one paragraph) then a headline and captions: a candidate. One paragraph then a photo: the common
-    photo after a story's first paragraph, no candidate."""
+def test_a_one_paragraph_story_is_judged_knowing_its_length():
+    """A brief (one paragraph) then a headline and captions: a candidate. One paragraph then a photo (common inside
+    a story, after its first paragraph): a candidate too, whose evidence says the story so far has one paragraph; a
+    one-line 'paragraph' that is no sentence (a title set as body text) ends only at a headline."""
     lines, asked = _candidates([PARA[0], "Warehouse Fire Destroys Harbour Goods", CAPTION, *NEXT])
-    assert [lines[i] for i, _ in asked] == ["Warehouse Fire Destroys Harbour Goods"] and asked[0][1].headline
+    assert lines[asked[0][0]] == "Warehouse Fire Destroys Harbour Goods" and asked[0][1].headline
     _, asked = _candidates([PARA[0], CAPTION, "AP", *NEXT])
+    assert len(asked) == 1 and asked[0][1].story_lines == 1 and not asked[0][1].headline
+    _, asked = _candidates([PARA[0].rstrip("."), CAPTION, "AP", *NEXT])
     assert asked == []
-    _, asked = _candidates([*PARA, CAPTION, "AP", *NEXT])  # after two paragraphs the photo block is a candidate
-    assert len(asked) == 1 and not asked[0][1].headline
+    _, asked = _candidates([*PARA, CAPTION, "AP", *NEXT])
+    assert len(asked) == 1 and asked[0][1].story_lines == 2
+
+
+def test_evidence_from_the_story_so_far():
+    """A caption that repeats a line the current story already told is a photo of this story; names and years
+    after the candidate are compared with everything the story has given."""
+    story = [*PARA, "Mayor Anna Lindqvist said the bridge would reopen in 2027 after the repairs are done."]
+    _, asked = _candidates([*story, "The regional council approved the new budget. (AP Photo/Nick Ut)", *NEXT], _words_embed)
+    photo = asked[0][1]
+    _, asked = _candidates([*story, CAPTION, *NEXT], _words_embed)
+    assert photo.caption_story > asked[0][1].caption_story
+    _, asked = _candidates([*story, CAPTION, "The visit of Anna Lindqvist to the harbour in 2027 and in 2031 was short.", *NEXT])
+    known = asked[0][1]
+    _, asked = _candidates([*story, CAPTION, "The visit of Oskar Berg to the harbour in 2031 was short.", *NEXT])
+    new = asked[0][1]
+    assert known.names_story > new.names_story and known.years_new == 0.5 and new.years_new == 1.0
 
 
 def test_the_lead_model_tells_a_first_paragraph_from_a_later_one():

@@ -10,25 +10,27 @@ Candidate boundaries:
    "Advertisement" may stand beside them) between body text, with or without a
    headline after it.
 
-Body text before a candidate means at least two distinct paragraphs (a long title
-set as body text is no story yet); after a single paragraph (a brief), only a
-candidate with a headline counts (a photo after a story's first paragraph is common
-and looks like rule 3). All candidates are decided by a learned boundary model
-(``BoundaryModel``: a logistic regression over the evidence at the candidate, shipped
-in ``cleaning/model/boundary.json`` and rebuilt by ``scripts/train_segmenter.py`` on
-ECB+ train pages): how similar the text before and after is, how much better the
-headline and captions describe the text after than the text before (by the mean of
-each side and by the best-fitting line), whether the names change, how well the
-current story's lead fits the text after, whether short list-like lines precede,
-whether a headline, a site marker or a date line is there, and how much the first
-paragraph after reads like a story's first paragraph (``LeadModel``, a logistic
-regression over its sentence embedding, trained on the first and later paragraphs of
-ECB+ train documents). False splits are worse than missed ones: the threshold
-(``clean.boundary_probability``) is chosen on train pages for at most 1% falsely
-split pages.
+A candidate needs body text before it: a paragraph of at least eight words (a brief:
+a photo right after a story's first paragraph is common, and the model weighs how many
+paragraphs the story has so far), or, where that one paragraph does not end as a
+sentence does (a long title set as body text), a headline after it. All candidates are
+decided by a learned boundary model (``BoundaryModel``: a LightGBM classifier over the
+evidence at the candidate, shipped in ``cleaning/model/boundary.txt`` and ``.json`` and
+rebuilt by ``scripts/train_segmenter.py`` on ECB+ train pages): how similar the text
+before and after is, how much better the headline and captions describe the text after
+than the text before (by the mean of each side and by the best-fitting line) and how
+well they fit a line the current story has already told (a photo of this story), whether
+the names change and how many of the names after the story has already given, whether
+years appear that it has not given, how well the current story's lead fits the text
+after, how many paragraphs it has so far, whether short list-like lines precede, whether
+a headline, a site marker or a date line is there, and how much the first paragraph
+after reads like a story's first paragraph (``LeadModel``, a logistic regression over its
+sentence embedding, trained on the first and later paragraphs of ECB+ train documents).
+False splits are worse than missed ones: the threshold (``clean.boundary_probability``)
+is chosen on pages of held-out train topics for at most 1% falsely split pages.
 
 Similarities are cosines of sentence embeddings of up to six body lines on each
-side, computed only at candidates, so a page without any costs nothing.
+side (and up to forty of the current story), computed only at candidates, so a page without any costs nothing.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -51,13 +54,15 @@ __all__ = ["BOUNDARY_FEATURES", "BOUNDARY_MODEL", "SIDE_CHARS", "BoundaryModel",
 
 _MIN_BODY_WORDS = 25  # body text before a boundary: at least two real paragraphs...
 _MIN_BODY_LINES = 2  # ...not just a long title set as body text
-_MIN_BRIEF_WORDS = 8  # a one-paragraph story (a brief) ends only at a headline
+_MIN_BRIEF_WORDS = 8  # a one-paragraph story (a brief)
+_SENTENCE_END = set(".!?\"”’'»…")
 _REPEAT_WINDOW = 8
 _SIDE_LINES = 6
 #: characters of a line the boundary evidence embeds (the training script cuts its texts the same way)
 SIDE_CHARS = 400
 _MIN_SIDE_WORDS = 8
 _LEAD_LINES = 3
+_STORY_LINES = 40  # lines of the current story a header is compared with
 _SHORT_WORDS = 8
 _MAX_CANDIDATES = 200  # bound the work on huge pages
 BOUNDARY_MODEL = Path(__file__).parent / "model" / "boundary.json"
@@ -66,7 +71,7 @@ _DATE_LINE_WORDS = 12
 _NAME = re.compile(r"(?<=[\w,;:] )[A-ZÀ-ÖØ-ÞŁŚŻŹĆŃÓĘĄÇĞİŞÜА-Я][\w'’-]+")  # a capitalised word inside a sentence
 
 BOUNDARY_FEATURES = ["headline", "repeated", "marker", "captions", "similarity", "affinity", "best_affinity", "caption_after", "names_jaccard",
-                     "lead_after", "short_before", "lead_next", "dated"]
+                     "lead_after", "short_before", "lead_next", "dated", "caption_story", "names_story", "years_new", "story_lines"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,11 +91,16 @@ class Candidate:
     short_before: float  # share of short lines among the three before (a list or table, not a story's end)
     lead_next: float  # how much the first paragraph after reads like a story's first paragraph (LeadModel's log-odds)
     dated: bool  # a date line (a time stamp, or a short line with a year) in the block or right above the text after
+    caption_story: float  # the header's best fit among the current story's lines so far (a photo of this story)
+    names_story: float  # share of the names after that the current story has named (-1: no names after)
+    years_new: float  # share of the years after that the current story has not given (-1: no years after)
+    story_lines: int  # body lines of the current story so far (up to _STORY_LINES)
 
     def vector(self) -> list[float]:
         return [float(self.headline), float(self.repeated), float(self.marker), math.log1p(self.captions), self.similarity, self.affinity,
                 self.best_affinity, self.caption_after, self.names_jaccard, self.lead_after,
-                self.short_before, self.lead_next, float(self.dated)]
+                self.short_before, self.lead_next, float(self.dated), self.caption_story, self.names_story, self.years_new,
+                math.log1p(self.story_lines)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,36 +118,42 @@ class LeadModel:
 
 @dataclass(frozen=True, slots=True)
 class BoundaryModel:
-    """P(a candidate is a story boundary): a logistic regression over standardised ``Candidate.vector()``;
-    ``lead`` measures the ``lead_next`` evidence, in the space of ``embedder`` (a registry name)."""
+    """P(a candidate is a story boundary): a LightGBM classifier over ``Candidate.vector()``; ``lead`` measures
+    the ``lead_next`` evidence, in the space of ``embedder`` (a registry name)."""
 
-    mean: tuple[float, ...]
-    scale: tuple[float, ...]
-    coef: tuple[float, ...]
-    intercept: float
+    booster: Any  # lightgbm.Booster
     lead: LeadModel
     embedder: str
 
     def probability(self, c: Candidate) -> float:
-        z = self.intercept + sum(w * (x - m) / s for w, x, m, s in zip(self.coef, c.vector(), self.mean, self.scale))
-        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+        return float(self.booster.predict(np.asarray([c.vector()], dtype=np.float64), num_threads=1)[0])
 
-    def to_dict(self) -> dict:
-        return {"features": BOUNDARY_FEATURES, "embedder": self.embedder, "mean": list(self.mean), "scale": list(self.scale),
-                "coef": list(self.coef), "intercept": self.intercept,
+    def meta(self) -> dict:
+        """What goes beside the booster's text model (``save``)."""
+        return {"features": BOUNDARY_FEATURES, "embedder": self.embedder,
                 "lead": {"coef": list(self.lead.coef), "intercept": self.lead.intercept}}
+
+    def save(self, path: Path, **extra) -> None:
+        """The booster as LightGBM text (``path`` with .txt) and the rest as JSON (``path``): no pickle."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.with_suffix(".txt").write_text(self.booster.model_to_string())
+        path.write_text(json.dumps({**self.meta(), **extra}, indent=2) + "\n")
 
 
 @lru_cache(maxsize=4)
 def load_boundary_model(path: str | None = None) -> BoundaryModel:
+    """The shipped boundary model (``cleaning/model/boundary.json`` and ``.txt``), or one saved at ``path``."""
+    import lightgbm as lgb
+
     where = Path(path) if path else BOUNDARY_MODEL
     try:
         d = json.loads(where.read_text())
         if d.get("features") != BOUNDARY_FEATURES:
             raise ValueError("it was trained on other features")
         lead = LeadModel(tuple(map(float, d["lead"]["coef"])), float(d["lead"]["intercept"]))
-        return BoundaryModel(tuple(d["mean"]), tuple(d["scale"]), tuple(d["coef"]), float(d["intercept"]), lead, str(d["embedder"]))
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        booster = lgb.Booster(model_str=where.with_suffix(".txt").read_text())
+        return BoundaryModel(booster, lead, str(d["embedder"]))
+    except (OSError, ValueError, KeyError, TypeError, lgb.basic.LightGBMError) as exc:
         raise ModelError(f"cannot load the boundary model from '{where}': {exc}; rebuild it with scripts/train_segmenter.py",
                          code="SS406") from None
 
@@ -202,6 +218,7 @@ def segment(
     page = _Page(lines, kinds, keys if keys is not None else [norm_key(t) for t in lines], embed, decide, lead)
     starts: list[Segment] = [Segment(0, n, None, "start")]
     body_words = body_lines = 0  # body text since the current story started
+    sentence_end = False  # whether its last paragraph ends as a sentence does
     seen: set[str] = set()
     candidates = 0
     first_headline = None  # the page's own headline: a headline-like line above its first paragraph
@@ -220,12 +237,14 @@ def segment(
         full = body_words >= _MIN_BODY_WORDS and body_lines >= _MIN_BODY_LINES
         brief = not full and body_lines >= 1 and body_words >= _MIN_BRIEF_WORDS
         if (full or brief) and candidates < _MAX_CANDIDATES:
-            found = _boundary(page, i, starts[-1].start, headline_only=brief)
+            # one paragraph that is no sentence is a long title set as body text: only a headline ends it
+            found = _boundary(page, i, starts[-1].start, headline_only=brief and not sentence_end)
             if found is not None:
                 candidates += 1
                 if found.evidence:
                     starts.append(found)
                     body_words = body_lines = 0
+                    sentence_end = False
                     seen = set()
                     headline_keys = {page.keys[found.headline]} if found.headline is not None else set()
                     i = found.start + 1
@@ -233,6 +252,7 @@ def segment(
         if _is_body(kind) and not is_headline_like(text) and page.keys[i] not in seen:
             body_words += len(text.split())
             body_lines += 1
+            sentence_end = text.rstrip()[-1:] in _SENTENCE_END
             seen.add(page.keys[i])  # a paragraph printed twice counts once
         i += 1
     return [
@@ -306,12 +326,12 @@ def _next_body(j: int, lines: Sequence[str], kinds: Sequence[str]) -> int:
     return j
 
 
-def _side(lines: Sequence[str], kinds: Sequence[str], idx: range) -> list[str]:
+def _side(lines: Sequence[str], kinds: Sequence[str], idx: range, limit: int = _SIDE_LINES) -> list[str]:
     out = []
     for j in idx:
         if _is_body(kinds[j]) and not is_headline_like(lines[j]):
             out.append(lines[j][:SIDE_CHARS])
-            if len(out) == _SIDE_LINES:
+            if len(out) == limit:
                 break
     return out
 
@@ -328,28 +348,39 @@ def _candidate(page: _Page, story: int, before_end: int, after_start: int, heade
     after = _side(lines, kinds, range(after_start, len(lines)))
     if sum(len(t.split()) for t in before) < _MIN_SIDE_WORDS or sum(len(t.split()) for t in after) < _MIN_SIDE_WORDS:
         return None
-    lead = _side(lines, kinds, range(story, before_end))[:_LEAD_LINES]  # the current story's lead
+    told = _side(lines, kinds, range(story, before_end), limit=_STORY_LINES)  # the current story so far
+    lead = told[:_LEAD_LINES]  # its lead
     caps = [c[:SIDE_CHARS] for c in header]
-    texts = before + after + lead + caps
+    texts = before + after + lead + caps + told
     pos = {t: k for k, t in enumerate(dict.fromkeys(texts))}  # the lead is often part of the text before: embed each line once
     vecs = np.asarray(page.embed(list(pos)), dtype=np.float32)
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True) + 1e-12
     vecs = vecs[[pos[t] for t in texts]]
-    vb, va, vl, vc = np.split(vecs, np.cumsum([len(before), len(after), len(lead)]))
+    vb, va, vl, vc, vt = np.split(vecs, np.cumsum([len(before), len(after), len(lead), len(caps)]))
     a, b = _unit(vb.mean(axis=0)), _unit(va.mean(axis=0))
-    affinity = best = after_fit = 0.0
+    affinity = best = after_fit = story_fit = 0.0
     if len(vc):
         c = _unit(vc.mean(axis=0))
         affinity = float(c @ b - c @ a)
         fit_after, fit_before = (vc @ va.T).max(), (vc @ vb.T).max()
         best, after_fit = float(fit_after - fit_before), float(fit_after)
+        story_fit = float((vc @ vt.T).max()) if len(vt) else float(fit_before)
     lead_after = float(_unit(vl.mean(axis=0)) @ b) if len(vl) else float(a @ b)
     na, nb = _names(before), _names(after)
     jaccard = len(na & nb) / len(na | nb) if na | nb else 0.0
+    nt = _names(told)
+    names_story = len(nb & nt) / len(nb) if nb else -1.0
+    ya, yt = _years(after), _years(told)
+    years_new = len(ya - yt) / len(ya) if ya else -1.0
     prev = [lines[k] for k in range(max(0, before_end - 3), before_end)]
     short = sum(len(t.split()) < _SHORT_WORDS for t in prev) / len(prev) if prev else 0.0
     lead_next = page.lead.log_odds(va[0]) if page.lead is not None else 0.0
-    return Candidate(*shape, float(a @ b), affinity, best, after_fit, jaccard, lead_after, short, lead_next, dated)
+    return Candidate(*shape, float(a @ b), affinity, best, after_fit, jaccard, lead_after, short, lead_next, dated, story_fit,
+                     names_story, years_new, len(told))
+
+
+def _years(texts: Sequence[str]) -> set[str]:
+    return {m.group(0) for t in texts for m in _YEAR.finditer(t)}
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
