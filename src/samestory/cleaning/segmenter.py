@@ -16,7 +16,8 @@ paragraphs the story has so far), or, where that one paragraph does not end as a
 sentence does (a long title set as body text), a headline after it. All candidates are
 decided by a learned boundary model (``BoundaryModel``: a LightGBM classifier over the
 evidence at the candidate, shipped in ``cleaning/model/boundary.txt`` and ``.json`` and
-rebuilt by ``scripts/train_segmenter.py`` on ECB+ train pages): how similar the text
+rebuilt by ``scripts/train_segmenter.py`` on ECB+ train pages and on real pages of one
+article each): how similar the text
 before and after is, how much better the headline and captions describe the text after
 than the text before (by the mean of each side and by the best-fitting line) and how
 well they fit a line the current story has already told (a photo of this story), whether
@@ -27,10 +28,12 @@ a headline, a site marker or a date line is there, and how much the first paragr
 after reads like a story's first paragraph (``LeadModel``, a logistic regression over its
 sentence embedding, trained on the first and later paragraphs of ECB+ train documents).
 False splits are worse than missed ones: the threshold (``clean.boundary_probability``)
-is chosen on pages of held-out train topics for at most 1% falsely split pages.
+is chosen on held-out pages (train topics, and real pages) for at most 1% falsely split
+pages of each kind.
 
-Similarities are cosines of sentence embeddings of up to six body lines on each
-side (and up to forty of the current story), computed only at candidates, so a page without any costs nothing.
+Similarities are cosines of sentence embeddings of up to six body lines on each side
+(and up to forty of the current story), computed only at candidates, so a page without
+any costs nothing.
 """
 
 from __future__ import annotations
