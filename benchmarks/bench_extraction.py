@@ -164,7 +164,8 @@ def trafilatura_eval(limit: int | None) -> dict:
         rows,
     )
     split = sum(n > 1 for n in stories)
-    print(f"pages split into several stories: {split} of {len(stories)} (pages of one article or post: a split is most likely false)")
+    print(f"pages split into several stories: {split} of {len(stories)} (pages of one article or post: a split is most likely false;"
+          " the boundary model is trained on these pages as negatives, so this figure is in-sample)")
     return {"pages": len(pages), "scores": {r[0]: {"keep": r[1], "drop": r[2]} for r in rows}, "split_pages": split}
 
 
