@@ -186,3 +186,20 @@ def test_a_date_line_at_the_candidate_is_evidence():
     assert len(asked) == 1 and asked[0][1].dated
     _, asked = _candidates([*PARA, CAPTION, "AP", *NEXT])
     assert len(asked) == 1 and not asked[0][1].dated
+
+
+def test_each_line_of_a_page_is_embedded_once():
+    """Candidates next to each other share most of their lines: the page embeds each line once (bounded work)."""
+    from collections import Counter
+
+    seen = Counter()
+
+    def counting(texts):
+        seen.update(texts)
+        return _fake_embed(texts)
+
+    page = []
+    for k in range(6):
+        page += [f"{PARA[0]} Item {k}.", f"{PARA[1]} Item {k}.", f"Workers at bridge {k}. (AP Photo/Nick Ut)"]
+    _, asked = _candidates(page + NEXT, counting)
+    assert len(asked) >= 5 and seen and max(seen.values()) == 1

@@ -218,7 +218,8 @@ def segment(
         decide = model_decision(threshold)
     if embed is not None and lead is None:
         lead = load_boundary_model().lead
-    page = _Page(lines, kinds, keys if keys is not None else [norm_key(t) for t in lines], embed, decide, lead)
+    page = _Page(lines, kinds, keys if keys is not None else [norm_key(t) for t in lines],
+                 _per_page(embed) if embed is not None else None, decide, lead)
     starts: list[Segment] = [Segment(0, n, None, "start")]
     body_words = body_lines = 0  # body text since the current story started
     sentence_end = False  # whether its last paragraph ends as a sentence does
@@ -315,6 +316,19 @@ def _judge(page: _Page, story: int, start: int, body: int, headline: int | None,
         return Segment(start, n, headline, "")  # too little text on one side to tell
     ok, p = page.decide(start, c)
     return Segment(start, n, headline, f"{what} (p={p:.2f})" if ok else "", c.similarity)
+
+
+def _per_page(embed: Callable[[list[str]], np.ndarray]) -> Callable[[list[str]], np.ndarray]:
+    """``embed`` that embeds each line of the page once: neighbouring candidates share most of their lines."""
+    cache: dict[str, np.ndarray] = {}
+
+    def cached(texts: list[str]) -> np.ndarray:
+        todo = [t for t in dict.fromkeys(texts) if t not in cache]
+        if todo:
+            cache.update(zip(todo, np.asarray(embed(todo), dtype=np.float32)))
+        return np.vstack([cache[t] for t in texts])
+
+    return cached
 
 
 def _is_date_line(page: _Page, k: int) -> bool:
