@@ -32,7 +32,7 @@ from _common import DATA, need, save, table  # noqa: E402
 
 from samestory import get_embedder, load_settings  # noqa: E402
 from samestory.cleaning import _kinds, _lines  # noqa: E402
-from samestory.cleaning.segmenter import load_boundary_model, model_decision, segment  # noqa: E402
+from samestory.cleaning.segmenter import embed_once, load_boundary_model, model_decision, segment  # noqa: E402
 
 PHOTOGRAPHERS = ["Nick Ut", "Mario Anzuoni", "Lucy Nicholson", "Mike Blake", "Jae C. Hong", "Carlos Barria"]
 MARKERS = ["TT", "AP", "Advertisement", "***"]
@@ -112,10 +112,11 @@ def real_pages(limit: int | None = None) -> list[dict]:
     from samestory.cleaning import NOISE, _normalise
     from samestory.readers.html import extract_html
 
+    max_chars = load_settings().clean.max_chars
     pages = []
     for html in trafilatura_eval_html(limit)[1].values():
         found = extract_html(html)
-        lines = _lines(_normalise(found["text"], load_settings().clean.max_chars)[0]) if found else []
+        lines = _lines(_normalise(found["text"], max_chars)[0]) if found else []
         if sum(k not in NOISE for k in _kinds(lines)) > 2:
             pages.append({"lines": lines, "bounds": [], "n": 1, "same_topic": []})
     return pages
@@ -135,17 +136,14 @@ def load_docs(split: str) -> list[dict]:
 
 
 class CachedEmbed:
+    """An embedder (a registry name; default the analysis one) that embeds each text once over all pages."""
+
     def __init__(self, name: str | None = None) -> None:
         self.name = name or load_settings().analyse.embedder
-        self.model = get_embedder(self.name)
-        self.cache: dict[str, np.ndarray] = {}
+        self._embed = embed_once(get_embedder(self.name).embed)
 
     def __call__(self, texts: list[str]) -> np.ndarray:
-        todo = [t for t in dict.fromkeys(texts) if t not in self.cache]
-        if todo:
-            for t, v in zip(todo, self.model.embed(todo)):
-                self.cache[t] = v
-        return np.vstack([self.cache[t] for t in texts])
+        return self._embed(texts)
 
 
 def pk(true_b: list[int], pred_b: list[int], n: int, k: int) -> float:
@@ -227,6 +225,9 @@ def evaluate(pages: list[dict], embed, decide=None, lead=None) -> dict:
         cell[1] += n
     return {
         "pages": len(pages),
+        "falsely_split_pages": false_pages,
+        "boundaries": true_total,
+        "missed": missed,
         "single_story_pages": len(single),
         "false_split_rate": false_pages / len(pages),
         "false_splits_per_boundary_slot": false_bounds / max(1, sum(len(p["lines"]) for p in pages)),

@@ -95,17 +95,12 @@ def main() -> int:
     for k, (pages, reals, _, _) in enumerate(folds):
         rest = [f for j, f in enumerate(folds) if j != k]
         model = fit(np.vstack([f[2] for f in rest]), np.concatenate([f[3] for f in rest]), lead, embed.name)
-        bounds = sum(len(p["bounds"]) for p in pages)
         for t in THRESHOLDS:
             r = evaluate(pages, embed, model_decision(t, model), lead)
             q = evaluate(reals, embed, model_decision(t, model), lead)
-            c = counts[t]
-            c[0] += round(r["false_split_rate"] * len(pages))
-            c[1] += len(pages)
-            c[2] += round(r["missed_split_rate"] * bounds)
-            c[3] += bounds
-            c[4] += round(q["false_split_rate"] * len(reals))
-            c[5] += len(reals)
+            for j, got in enumerate((r["falsely_split_pages"], r["pages"], r["missed"], r["boundaries"],
+                                     q["falsely_split_pages"], q["pages"])):
+                counts[t][j] += got
     print("threshold  false-split rate  missed-split rate  real pages split   (held-out folds)")
     best = None
     for t, (false, pages_n, missed, bounds, real_false, real_n) in counts.items():

@@ -52,8 +52,8 @@ import numpy as np
 from ..errors import ModelError
 from .lines import NOISE, is_headline_like, norm_key
 
-__all__ = ["BOUNDARY_FEATURES", "BOUNDARY_MODEL", "SIDE_CHARS", "BoundaryModel", "Candidate", "LeadModel", "Segment", "load_boundary_model",
-           "model_decision", "segment"]
+__all__ = ["BOUNDARY_FEATURES", "BOUNDARY_MODEL", "SIDE_CHARS", "BoundaryModel", "Candidate", "LeadModel", "Segment", "embed_once",
+           "load_boundary_model", "model_decision", "segment"]
 
 _MIN_BODY_WORDS = 25  # body text before a boundary: at least two real paragraphs...
 _MIN_BODY_LINES = 2  # ...not just a long title set as body text
@@ -219,7 +219,7 @@ def segment(
     if embed is not None and lead is None:
         lead = load_boundary_model().lead
     page = _Page(lines, kinds, keys if keys is not None else [norm_key(t) for t in lines],
-                 _per_page(embed) if embed is not None else None, decide, lead)
+                 embed_once(embed) if embed is not None else None, decide, lead)
     starts: list[Segment] = [Segment(0, n, None, "start")]
     body_words = body_lines = 0  # body text since the current story started
     sentence_end = False  # whether its last paragraph ends as a sentence does
@@ -318,8 +318,8 @@ def _judge(page: _Page, story: int, start: int, body: int, headline: int | None,
     return Segment(start, n, headline, f"{what} (p={p:.2f})" if ok else "", c.similarity)
 
 
-def _per_page(embed: Callable[[list[str]], np.ndarray]) -> Callable[[list[str]], np.ndarray]:
-    """``embed`` that embeds each line of the page once: neighbouring candidates share most of their lines."""
+def embed_once(embed: Callable[[list[str]], np.ndarray]) -> Callable[[list[str]], np.ndarray]:
+    """``embed`` that embeds each text once (as float32): a page's neighbouring candidates share most of their lines."""
     cache: dict[str, np.ndarray] = {}
 
     def cached(texts: list[str]) -> np.ndarray:
@@ -366,14 +366,14 @@ def _candidate(page: _Page, story: int, before_end: int, after_start: int, heade
     if sum(len(t.split()) for t in before) < _MIN_SIDE_WORDS or sum(len(t.split()) for t in after) < _MIN_SIDE_WORDS:
         return None
     told = _side(lines, kinds, range(story, before_end), limit=_STORY_LINES)  # the current story so far
-    lead = told[:_LEAD_LINES]  # its lead
     caps = [c[:SIDE_CHARS] for c in header]
-    texts = before + after + lead + caps + told
-    pos = {t: k for k, t in enumerate(dict.fromkeys(texts))}  # the lead is often part of the text before: embed each line once
+    texts = before + after + caps + told
+    pos = {t: k for k, t in enumerate(dict.fromkeys(texts))}  # the story so far is often the text before: embed each line once
     vecs = np.asarray(page.embed(list(pos)), dtype=np.float32)
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True) + 1e-12
     vecs = vecs[[pos[t] for t in texts]]
-    vb, va, vl, vc, vt = np.split(vecs, np.cumsum([len(before), len(after), len(lead), len(caps)]))
+    vb, va, vc, vt = np.split(vecs, np.cumsum([len(before), len(after), len(caps)]))
+    vl = vt[:_LEAD_LINES]  # the current story's lead
     a, b = _unit(vb.mean(axis=0)), _unit(va.mean(axis=0))
     affinity = best = after_fit = story_fit = 0.0
     if len(vc):
