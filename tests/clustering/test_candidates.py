@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 import pytest
 
-from samestory.clustering.candidates import block_neighbours, candidate_pairs
+from samestory.clustering.candidates import block_neighbours, candidate_arrays, candidate_pairs
 
 
 def _everything(V, days, **kw):
@@ -38,3 +38,16 @@ def test_all_undated_and_tiny_inputs():
     V = np.eye(3)[[0, 0, 1, 2, 2]].astype(float)
     assert candidate_pairs(V, [None] * 5, neighbours=1, min_cosine=0.5, window_days=30) == {(0, 1): 1.0, (3, 4): 1.0}
     assert candidate_pairs(V[:1], [None], neighbours=3, min_cosine=0.0, window_days=30) == {}
+
+
+def test_the_arrays_are_the_pairs_and_float32_vectors_need_no_float64_copy():
+    rng = np.random.default_rng(3)
+    V = rng.normal(size=(300, 16)).astype(np.float32)
+    V /= np.linalg.norm(V, axis=1, keepdims=True)
+    start = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    days = [start + timedelta(days=float(d)) for d in rng.uniform(0, 120, len(V))]
+    kw = dict(neighbours=4, min_cosine=0.1, window_days=30)
+    left, right, sims = candidate_arrays(V, days, block=32, **kw)
+    assert left.dtype == right.dtype == np.int64 and (left < right).all()
+    assert list(zip(left.tolist(), right.tolist())) == sorted(zip(left.tolist(), right.tolist()))
+    assert dict(zip(zip(left.tolist(), right.tolist()), sims.tolist())) == _everything(V.astype(np.float64), days, **kw)

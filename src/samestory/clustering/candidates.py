@@ -14,7 +14,7 @@ from datetime import datetime
 
 import numpy as np
 
-__all__ = ["candidate_pairs", "block_neighbours", "top_neighbours", "ROUND"]
+__all__ = ["candidate_pairs", "candidate_arrays", "block_neighbours", "top_neighbours", "ROUND"]
 
 ROUND = 6  # similarities and probabilities are rounded so that BLAS summation order cannot change a decision
 
@@ -69,24 +69,43 @@ def candidate_pairs(
     window_days: int,
     block: int = 1024,
 ) -> dict[tuple[int, int], float]:
-    """Candidate pairs (i < j) of rows of ``vectors`` (unit length), with their rounded cosine, in key order.
+    """Candidate pairs (i < j) of rows of ``vectors`` (unit length), with their rounded cosine, in key order
+    (``candidate_arrays`` as a dict)."""
+    left, right, sims = candidate_arrays(vectors, days, neighbours=neighbours, min_cosine=min_cosine,
+                                         window_days=window_days, block=block)
+    return dict(zip(zip(left.tolist(), right.tolist()), sims.tolist()))
+
+
+def candidate_arrays(
+    vectors: np.ndarray,
+    days: Sequence[datetime | None],
+    *,
+    neighbours: int,
+    min_cosine: float,
+    window_days: int,
+    block: int = 1024,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Candidate pairs of rows of ``vectors`` (unit length) as arrays: left < right (int64), and their rounded
+    cosine, sorted by (left, right).
 
     Rows must be in id order for ties to go by id. Dated rows are taken a block at a time in date
     order and compared only with the rows their window can reach (and the undated ones), so a
     year of news costs about ``2 * window_days / 365`` of comparing everything with everything;
-    undated rows are compared with all. The result is the same as comparing everything.
+    undated rows are compared with all. The result is the same as comparing everything. Only a block's
+    rows and columns are held in float64, so ``vectors`` may be float32 without a second copy of them all.
     """
     n = len(vectors)
+    empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float64))
     if n < 2 or neighbours < 1:
-        return {}
-    V = np.asarray(vectors, dtype=np.float64)
+        return empty
+    V = np.asarray(vectors)
     t = _stamps(days)
     undated = np.flatnonzero(np.isnan(t))
     dated = np.flatnonzero(~np.isnan(t))
     by_time = dated[np.argsort(t[dated], kind="stable")]
     times = t[by_time]
     reach = window_days * 86400.0 + 1.0  # a second more: a superset of what the exact test in block_neighbours allows
-    out: dict[tuple[int, int], float] = {}
+    found_i, found_j, found_s = [], [], []
     blocks = [by_time[k : k + block] for k in range(0, len(by_time), block)]
     blocks += [undated[k : k + block] for k in range(0, len(undated), block)]
     for rows in blocks:
@@ -96,9 +115,19 @@ def candidate_pairs(
             lo = np.searchsorted(times, t[rows].min() - reach, side="left")
             hi = np.searchsorted(times, t[rows].max() + reach, side="right")
             cols = np.union1d(by_time[lo:hi], undated)  # ascending: ties still go to the lower id
-        found = block_neighbours(V[rows], t[rows], V[cols], t[cols], np.searchsorted(cols, rows), neighbours=neighbours,
-                                 min_cosine=min_cosine, window_days=window_days)
-        for r, c, sim in found:
-            i, j = int(rows[r]), int(cols[c])
-            out[(min(i, j), max(i, j))] = sim
-    return dict(sorted(out.items()))
+        found = block_neighbours(V[rows].astype(np.float64), t[rows], V[cols].astype(np.float64), t[cols],
+                                 np.searchsorted(cols, rows), neighbours=neighbours, min_cosine=min_cosine,
+                                 window_days=window_days)
+        if found:
+            r, c, sim = (np.array(x) for x in zip(*found))
+            i, j = rows[r], cols[c]
+            found_i.append(np.minimum(i, j))
+            found_j.append(np.maximum(i, j))
+            found_s.append(sim.astype(np.float64))
+    if not found_i:
+        return empty
+    left, right, sims = (np.concatenate(x) for x in (found_i, found_j, found_s))
+    # a pair found from both sides keeps the cosine found last (both are the same rounded dot product)
+    key = left.astype(np.int64) * n + right
+    last = len(key) - 1 - np.unique(key[::-1], return_index=True)[1]  # np.unique sorts: key order
+    return left[last].astype(np.int64), right[last].astype(np.int64), sims[last]

@@ -10,8 +10,6 @@ import heapq
 from collections import defaultdict
 from collections.abc import Iterable
 
-import numpy as np
-
 __all__ = ["components", "split_weak"]
 
 _SLACK = 1e-9  # a mean probability this close under the threshold still merges (float summation order)

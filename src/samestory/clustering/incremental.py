@@ -26,8 +26,8 @@ import numpy as np
 
 from ..records import Analysis, Story
 from ..settings import Settings, load_settings
-from .batch import by_protagonist, groups_from_links, newest_first
-from .candidates import ROUND, candidate_pairs
+from .batch import by_protagonist, groups_from_scored, newest_first
+from .candidates import ROUND, candidate_arrays, candidate_pairs
 from .linker import link_probabilities
 from .stories import make_story, order_key, story_id
 
@@ -262,43 +262,43 @@ class StoryClusterer:
                         region |= self.members[self.story_of[other]]
         if not region:
             return RepairReport(0, (), (), 0)
-        # the region's articles, in id order, by id / vector / date only: full analyses are
-        # fetched a chunk at a time, and again only for the pairs that placement has not scored
+        # the region's articles, in id order, by id / vector / date only: full analyses are fetched a chunk at a
+        # time, and again only for the pairs that placement has not scored; vectors, pairs and probabilities are
+        # held as arrays (a dict of tuples takes ~200 bytes a pair, and a large repair has millions)
         ids: list[str] = []
-        docs, published = [], []
+        published = []
         ordered = sorted(region)
+        docs: np.ndarray | None = None
         for start in range(0, len(ordered), _CHUNK):
             for an in sorted(self.fetch(ordered[start : start + _CHUNK]).values(), key=lambda a: a.id):
+                if docs is None:
+                    docs = np.zeros((len(ordered), len(an.doc)), dtype=np.float32)
+                docs[len(ids)] = an.doc
                 ids.append(an.id)
-                docs.append(an.doc)
                 published.append(an.article.published)
-        if not ids:
+        if docs is None:
             return RepairReport(0, (), (), 0)
         cfg = self.settings.cluster
-        cands = candidate_pairs(np.vstack(docs), published, neighbours=cfg.neighbours, min_cosine=cfg.min_cosine,
-                                window_days=cfg.window_days)
+        left, right, _ = candidate_arrays(docs[: len(ids)], published, neighbours=cfg.neighbours,
+                                          min_cosine=cfg.min_cosine, window_days=cfg.window_days)
         del docs
-        prob: dict[tuple[int, int], float] = {}
-        todo = []
+        probs = np.full(len(left), np.nan)
         known_keys, known_probs = self._take_scored()
-        pairs = sorted(cands)
-        if pairs:
+        if len(left) and len(known_keys):
             index_key = np.array([self._key[i] for i in ids], dtype=np.int64)
-            left, right = np.array(pairs, dtype=np.int64).T
             wanted = _pair_keys(index_key[left], index_key[right])
-            at = np.minimum(np.searchsorted(known_keys, wanted), max(len(known_keys) - 1, 0))
-            hit = (known_keys[at] == wanted) if len(known_keys) else np.zeros(len(pairs), bool)
-            for (i, j), h, a in zip(pairs, hit.tolist(), at.tolist()):
-                if h:
-                    prob[(i, j)] = float(known_probs[a])
-                else:
-                    todo.append((i, j))
+            at = np.minimum(np.searchsorted(known_keys, wanted), len(known_keys) - 1)
+            hit = known_keys[at] == wanted
+            probs[hit] = known_probs[at[hit]]
+        del known_keys, known_probs
+        todo = np.flatnonzero(np.isnan(probs))
         for start in range(0, len(todo), _CHUNK):
             chunk = todo[start : start + _CHUNK]
-            got = self.fetch(sorted({ids[k] for pair in chunk for k in pair}))
-            found = link_probabilities([(got[ids[i]], got[ids[j]]) for i, j in chunk], linker=self._linker)
-            prob.update((pair, float(p)) for pair, p in zip(chunk, found))
-        groups = groups_from_links(len(ids), prob, self.settings)
+            got = self.fetch(sorted({ids[k] for k in (*left[chunk].tolist(), *right[chunk].tolist())}))
+            probs[chunk] = link_probabilities([(got[ids[i]], got[ids[j]]) for i, j in zip(left[chunk].tolist(), right[chunk].tolist())],
+                                              linker=self._linker)
+        groups = groups_from_scored(len(ids), left, right, probs, self.settings)
+        del left, right, probs
 
         def analyses_of(group: list[int]) -> list[Analysis]:
             got = self.fetch([ids[i] for i in group])
