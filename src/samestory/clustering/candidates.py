@@ -60,19 +60,10 @@ def block_neighbours(
     return [(r, int(j), float(sims[r, j])) for r in range(len(Q)) for j in top_neighbours(sims[r], neighbours)]
 
 
-def candidate_pairs(
-    vectors: np.ndarray,
-    days: Sequence[datetime | None],
-    *,
-    neighbours: int,
-    min_cosine: float,
-    window_days: int,
-    block: int = 1024,
-) -> dict[tuple[int, int], float]:
-    """Candidate pairs (i < j) of rows of ``vectors`` (unit length), with their rounded cosine, in key order
-    (``candidate_arrays`` as a dict)."""
-    left, right, sims = candidate_arrays(vectors, days, neighbours=neighbours, min_cosine=min_cosine,
-                                         window_days=window_days, block=block)
+def candidate_pairs(vectors: np.ndarray, days: Sequence[datetime | None], **options) -> dict[tuple[int, int], float]:
+    """Candidate pairs (i < j) of rows of ``vectors`` (unit length), with their rounded cosine, in key order:
+    ``candidate_arrays`` (and its options: ``neighbours``, ``min_cosine``, ``window_days``, ``block``) as a dict."""
+    left, right, sims = candidate_arrays(vectors, days, **options)
     return dict(zip(zip(left.tolist(), right.tolist()), sims.tolist()))
 
 
