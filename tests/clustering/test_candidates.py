@@ -51,3 +51,20 @@ def test_the_arrays_are_the_pairs_and_float32_vectors_need_no_float64_copy():
     assert left.dtype == right.dtype == np.int64 and (left < right).all()
     assert list(zip(left.tolist(), right.tolist())) == sorted(zip(left.tolist(), right.tolist()))
     assert dict(zip(zip(left.tolist(), right.tolist()), sims.tolist())) == _everything(V.astype(np.float64), days, **kw)
+
+
+@pytest.mark.parametrize("columns", [1, 5, 64])
+def test_columns_compared_a_slice_at_a_time_choose_what_all_at_once_chooses(monkeypatch, columns):
+    from samestory.clustering import candidates
+
+    rng = np.random.default_rng(4)
+    V = rng.normal(size=(200, 8))
+    V[20] = V[21] = V[22] = V[23] = V[3]  # four equal columns for three places: ties at the k-th place go to the lower index across slices too
+    V /= np.linalg.norm(V, axis=1, keepdims=True)
+    start = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    days = [None if k % 9 == 0 else start + timedelta(days=float(d)) for k, d in enumerate(rng.uniform(0, 90, len(V)))]
+    days[20:24] = [days[3]] * 4
+    kw = dict(neighbours=3, min_cosine=0.0, window_days=20)
+    whole = candidate_pairs(V, days, block=16, **kw)
+    monkeypatch.setattr(candidates, "_COLUMNS", columns)
+    assert candidate_pairs(V, days, block=16, **kw) == whole
