@@ -72,16 +72,21 @@ def run_one(path: str, analyse: dict, stages: bool) -> dict:
         t0 = time.perf_counter()
         res = ingest(path, store, settings=settings)
         t1 = time.perf_counter()
+        peak_read = peak_rss_mb()
         if stages:
             for batch in store.unplaced(batch=settings.ingest.batch_size):  # analyse first, to time it apart
                 analyse_cached(batch, store, settings=settings)
         t2 = time.perf_counter()
+        peak_analyse = peak_rss_mb()
         up = update_stories(store, settings=settings)
         t3 = time.perf_counter()
     shutdown_workers(wait=True)  # so that the workers' peak memory can be read
     return {"articles": res.added, "read_clean_store_s": t1 - t0, "analyse_s": t2 - t1 if stages else None,
             "place_repair_s" if stages else "analyse_place_repair_s": t3 - t2,
             "total_s": t3 - t0, "per_s": res.added / (t3 - t0), "stories": up.stories, "peak_rss_mb": peak_rss_mb(),
+            # the main process's peak by the end of each stage (a peak never falls): which stage set it
+            "peak_rss_mb_by_stage": {"read_clean_store": peak_read, "analyse" if stages else "analyse_place": peak_analyse,
+                                     "place_repair" if stages else "place_repair_rest": peak_rss_mb()},
             "worker_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
             "workers": worker_count(settings)}
 
@@ -107,12 +112,13 @@ def main() -> None:
             results[n] = r
             stage = [f"{r['analyse_s']:.0f}", f"{r['place_repair_s']:.0f}"] if args.stages else [f"{r['analyse_place_repair_s']:.0f}"]
             rows.append([f"{n:,}", f"{r['total_s']:.0f}", f"{r['per_s']:.1f}", f"{r['read_clean_store_s']:.0f}", *stage,
-                         r["stories"], f"{r['peak_rss_mb']:.0f}", f"{r['workers']} x {r['worker_peak_rss_mb']:.0f}"])
+                         r["stories"], f"{r['peak_rss_mb']:.0f}", " / ".join(f"{v:.0f}" for v in r["peak_rss_mb_by_stage"].values()),
+                         f"{r['workers']} x {r['worker_peak_rss_mb']:.0f}"])
     mode = (", ".join(f"{k} {v}" for k, v in analyse.items()) or "default settings") + ("; stages timed apart" if args.stages else "")
     table(f"end to end from JSONL, 2 cores ({mode})",
           ["articles", "seconds", "articles/s", "read+clean+store s",
            *(["analyse s", "place+repair s"] if args.stages else ["analyse+place+repair s"]), "stories", "peak MB",
-           "analysis workers x peak MB"], rows)
+           "peak MB by the end of each stage", "analysis workers x peak MB"], rows)
     name = "scale" + "".join(f"-{k}{v}" for k, v in analyse.items()) + ("-stages" if args.stages else "") + ("-smoke" if max(results) < 1000 else "")
     save(name, {"analyse": analyse, "results": results})
 
