@@ -44,8 +44,9 @@ def split_weak(members: list[int], prob: dict[tuple[int, int], float], threshold
     positive threshold), so only linked groups are compared: the merges run over the sparse graph
     of scored pairs (work and memory grow with the pairs, not with the square of the members, which
     a story of tens of thousands of articles needs), closest pair first, ties by smallest members.
-    The result is the flat clustering that scipy's average linkage cut at ``1 - threshold`` gives
-    (tested against it)."""
+    Where no two probabilities tie, the result is the flat clustering that scipy's average linkage cut at
+    ``1 - threshold`` gives (tested against it); where they do, scipy's choice depends on the order of the members
+    and this one does not."""
     members = sorted(members)
     if len(members) <= 2:
         return [members]
