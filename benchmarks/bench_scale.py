@@ -85,8 +85,8 @@ def run_one(path: str, analyse: dict, stages: bool) -> dict:
             "place_repair_s" if stages else "analyse_place_repair_s": t3 - t2,
             "total_s": t3 - t0, "per_s": res.added / (t3 - t0), "stories": up.stories, "peak_rss_mb": peak_rss_mb(),
             # the main process's peak by the end of each stage (a peak never falls): which stage set it
-            "peak_rss_mb_by_stage": {"read_clean_store": peak_read, "analyse" if stages else "analyse_place": peak_analyse,
-                                     "place_repair" if stages else "place_repair_rest": peak_rss_mb()},
+            "peak_rss_mb_by_stage": {"read_clean_store": peak_read, **({"analyse": peak_analyse} if stages else {}),
+                                     "place_repair" if stages else "analyse_place_repair": peak_rss_mb()},
             "worker_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
             "workers": worker_count(settings)}
 
