@@ -1,0 +1,113 @@
+"""Where the place + repair stage of a stream holds its memory: peak RSS of the main process by phase.
+
+The synthetic stream of ``bench_scale.py`` is read, cleaned, stored and analysed (``--ner``, ``--sentences``,
+``--ner-chars`` as there; ``--fast`` by default here, since the phases measured do not depend on the analysis
+settings beyond the number of sentence vectors), then ``update_stories`` runs as ``samestory ingest`` runs it
+while a thread samples the process's resident memory every 0.1 s and files each sample under the phase running
+then: placing a batch, the final repair and its candidate search, pair scoring, linkage and protagonist split,
+story records, saving. A phase's figure is the highest RSS seen while it ran (memory a phase frees stays with the
+process, so a later phase's figure includes what earlier ones left).
+
+    .venv/bin/python benchmarks/bench_memory.py [--size 10000] [--fast | --ner N --sentences N --ner-chars N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _common import add_analysis_options, analysis_overrides, save, table  # noqa: E402
+from bench_scale import synthetic  # noqa: E402
+
+PHASES = [  # (where, attribute, label): each wrapped so that the sampler knows what runs
+    ("clusterer", "partial_fit", "place a batch"),
+    ("clusterer", "_neighbours", "index search"),
+    ("incremental", "link_probabilities", "pair scoring"),
+    ("clusterer", "repair", "repair (fetching the region)"),
+    ("incremental", "candidate_arrays", "repair: candidate search"),
+    ("incremental", "groups_from_scored", "repair: links and average linkage"),
+    ("incremental", "by_protagonist", "repair: protagonist split"),
+    ("clusterer", "stories", "story records"),
+    ("store", "save_clustering", "saving"),
+]
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--size", type=int, default=10000)
+    add_analysis_options(ap)
+    args = ap.parse_args()
+    analyse = analysis_overrides(args) or {"ner": "rules", "max_sentences": 16}
+
+    from samestory import load_settings, pipeline
+    from samestory.analysis import analyse_cached
+    from samestory.analysis.workers import shutdown_workers
+    from samestory.clustering import incremental
+    from samestory.store import SQLiteStore
+
+    settings = load_settings()
+    settings = replace(settings, analyse=replace(settings.analyse, **analyse))
+    phase, peaks = ["before placing"], {}
+    owners = {"clusterer": incremental.StoryClusterer, "incremental": incremental, "store": SQLiteStore}
+
+    def wrap(owner, name: str, label: str) -> None:
+        inner = getattr(owner, name)
+
+        def run(*a, **k):
+            outer, phase[0] = phase[0], label
+            try:
+                return inner(*a, **k)
+            finally:
+                phase[0] = outer
+
+        setattr(owner, name, run)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "stream.jsonl"
+        synthetic(args.size, path)
+        with SQLiteStore(Path(tmp) / "s.db") as store:
+            pipeline.ingest(path, store, settings=settings)
+            for batch in store.unplaced(batch=settings.ingest.batch_size):
+                analyse_cached(batch, store, settings=settings)
+            shutdown_workers(wait=True)
+            for where, name, label in PHASES:
+                wrap(owners[where], name, label)
+            done = threading.Event()
+
+            def sample() -> None:
+                while not done.is_set():
+                    peaks[phase[0]] = max(peaks.get(phase[0], 0.0), _rss_mb())
+                    time.sleep(0.1)
+
+            sampler = threading.Thread(target=sample, daemon=True)
+            peaks["before placing"] = _rss_mb()
+            sampler.start()
+            t0 = time.perf_counter()
+            up = pipeline.update_stories(store, settings=settings)
+            seconds = time.perf_counter() - t0
+            done.set()
+            sampler.join()
+    rows = [[label, f"{peaks[label]:.0f}"] for label in ["before placing", *(p[2] for p in PHASES)] if label in peaks]
+    mode = ", ".join(f"{k} {v}" for k, v in analyse.items())
+    table(f"place + repair of a {args.size:,}-article stream ({mode}): {seconds:.0f} s, {up.stories} stories; "
+          "peak resident memory of the main process by phase", ["phase", "peak MB"], rows)
+    save("memory" + ("-smoke" if args.size < 1000 else ""), {"size": args.size, "analyse": analyse, "seconds": seconds,
+                                                             "stories": up.stories, "peak_mb_by_phase": peaks})
+
+
+if __name__ == "__main__":
+    main()
