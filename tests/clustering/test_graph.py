@@ -61,3 +61,25 @@ def test_a_long_chain_is_handled_without_a_square_matrix():
     assert len(components(n, prob)) == 1
     groups = split_weak(list(range(n)), prob, 0.5)
     assert groups == [list(range(g, g + 5)) for g in range(0, n, 5)]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_groups_from_scored_links_then_splits_each_component_over_all_its_pairs(seed):
+    # the plain definition: components of the links, each of three or more split by the dense average linkage over
+    # every scored pair inside it (groups_from_scored holds only the pairs inside a component of strong pairs)
+    from samestory import load_settings
+    from samestory.clustering.batch import groups_from_scored
+
+    settings = load_settings()
+    cfg = settings.cluster
+    rng = random.Random(seed)
+    n = rng.randint(5, 80)
+    story = [rng.randrange(max(1, n // 5)) for _ in range(n)]
+    prob = {(a, b): rng.uniform(0.45, 1.0) if story[a] == story[b] else rng.uniform(0.0, 0.6)
+            for a in range(n) for b in range(a + 1, n) if rng.random() < (0.7 if story[a] == story[b] else 0.08)}
+    want = []
+    for comp in components(n, [p for p, v in prob.items() if v >= cfg.link_probability]):
+        inner = {p: v for p, v in prob.items() if p[0] in comp and p[1] in comp}
+        want.extend([comp] if len(comp) <= 2 else _dense_average_linkage(comp, inner, cfg.split_probability))
+    left, right = (np.array([p[k] for p in prob], dtype=np.int64) for k in (0, 1))
+    assert groups_from_scored(n, left, right, np.array(list(prob.values())), settings) == want

@@ -23,7 +23,7 @@ import numpy as np
 from ..records import Analysis, Story
 from ..settings import Settings, load_settings
 from .candidates import candidate_pairs
-from .graph import components, split_weak
+from .graph import components, merge_floor, split_weak
 from .linker import link_probabilities
 from .protagonists import may_split, protagonist_split
 from .stories import make_story
@@ -57,7 +57,13 @@ def groups_from_scored(n: int, left: np.ndarray, right: np.ndarray, probs: np.nd
     comp_of = np.empty(n, dtype=np.int64)
     for c, members in enumerate(comps):
         comp_of[members] = c
-    inside = np.flatnonzero(comp_of[left] == comp_of[right])
+    # only the pairs inside one component of the strong pairs matter to the linkage (``merge_floor``): a chain of
+    # weak links makes components of tens of thousands of articles, and a dict of all their pairs takes gigabytes
+    strong = probs >= merge_floor(cfg.split_probability)
+    strong_of = np.empty(n, dtype=np.int64)
+    for c, members in enumerate(components(n, zip(left[strong].tolist(), right[strong].tolist()))):
+        strong_of[members] = c
+    inside = np.flatnonzero((comp_of[left] == comp_of[right]) & (strong_of[left] == strong_of[right]))
     inside = inside[np.argsort(comp_of[left[inside]], kind="stable")]
     bounds = np.searchsorted(comp_of[left[inside]], np.arange(len(comps) + 1))
     out: list[list[int]] = []

@@ -10,7 +10,7 @@ import heapq
 from collections import defaultdict
 from collections.abc import Iterable
 
-__all__ = ["components", "split_weak"]
+__all__ = ["components", "merge_floor", "split_weak"]
 
 _SLACK = 1e-9  # a mean probability this close under the threshold still merges (float summation order)
 
@@ -35,6 +35,13 @@ def components(n: int, links: Iterable[tuple[int, int]]) -> list[list[int]]:
     return [groups[r] for r in sorted(groups)]
 
 
+def merge_floor(threshold: float) -> float:
+    """The lowest mean probability at which ``split_weak`` merges two groups at ``threshold``. Its groups each lie
+    inside one component of the pairs scored at least this high: the pairs between two such components may be
+    left out of its input without changing its answer."""
+    return threshold - _SLACK
+
+
 def split_weak(members: list[int], prob: dict[tuple[int, int], float], threshold: float) -> list[list[int]]:
     """Average linkage on 1 - probability (unscored pairs count as probability 0): groups merge
     while the mean probability between them is at least ``threshold``. ``prob`` holds the
@@ -52,21 +59,29 @@ def split_weak(members: list[int], prob: dict[tuple[int, int], float], threshold
         return [members]
     if threshold <= _SLACK:  # every mean probability is at least 0: one group
         return [members]
+    floor = merge_floor(threshold)
     pos = {x: k for k, x in enumerate(members)}
+    scored = [(a, b, p) for (i, j), p in prob.items()
+              if (a := pos.get(i)) is not None and (b := pos.get(j)) is not None and a != b and p > 0.0]
+    # A mean of at least ``floor`` needs one pair at least that high, so every group lies inside one component of
+    # the pairs that high (the strong pairs): only pairs inside a strong component are held, and only means that
+    # reach the floor go on the heap (nothing under it is ever merged); the merges are the same.
+    strong = [0] * len(members)
+    for k, part in enumerate(components(len(members), ((a, b) for a, b, p in scored if p >= floor))):
+        for a in part:
+            strong[a] = k
     size = [1] * len(members)
     smallest = list(members)  # each group's smallest member: the tie-break, and the group's name once merged
     links: list[dict[int, float]] = [{} for _ in members]  # group -> {linked group: summed probability}
-    for (i, j), p in prob.items():
-        a, b = pos.get(i), pos.get(j)
-        if a is None or b is None or a == b or p <= 0.0:
-            continue
-        links[a][b] = links[a].get(b, 0.0) + p
-        links[b][a] = links[b].get(a, 0.0) + p
+    for a, b, p in scored:
+        if strong[a] == strong[b]:
+            links[a][b] = links[a].get(b, 0.0) + p
+            links[b][a] = links[b].get(a, 0.0) + p
+    del scored
     alive = [True] * len(members)
     parent = list(range(len(members)))  # a merged group points at the group it went into
-    heap = [(-s / (size[a] * size[b]), smallest[a], smallest[b], a, b) for a in range(len(members)) for b, s in links[a].items() if a < b]
+    heap = [(-s, smallest[a], smallest[b], a, b) for a in range(len(members)) for b, s in links[a].items() if a < b and s >= floor]
     heapq.heapify(heap)
-    floor = threshold - _SLACK
     while heap:
         neg, _, _, a, b = heapq.heappop(heap)
         if -neg < floor:
@@ -87,8 +102,10 @@ def split_weak(members: list[int], prob: dict[tuple[int, int], float], threshold
             links[a][x] = links[x][a] = links[a].get(x, 0.0) + s
         links[b] = {}
         for x, s in links[a].items():
-            lo, hi = (a, x) if smallest[a] < smallest[x] else (x, a)
-            heapq.heappush(heap, (-s / (size[a] * size[x]), smallest[lo], smallest[hi], lo, hi))
+            mean = s / (size[a] * size[x])
+            if mean >= floor:
+                lo, hi = (a, x) if smallest[a] < smallest[x] else (x, a)
+                heapq.heappush(heap, (-mean, smallest[lo], smallest[hi], lo, hi))
     groups: dict[int, list[int]] = defaultdict(list)
     for k, x in enumerate(members):
         while parent[k] != k:
