@@ -6,7 +6,9 @@ settings beyond the number of sentence vectors), then ``update_stories`` runs as
 while a thread samples the process's resident memory every 0.1 s and files each sample under the phase running
 then: placing a batch, the final repair and its candidate search, pair scoring, linkage and protagonist split,
 story records, saving. A phase's figure is the highest RSS seen while it ran (memory a phase frees stays with the
-process, so a later phase's figure includes what earlier ones left).
+process, so a later phase's figure includes what earlier ones left). A spike shorter than a sample's interval is
+not seen that way, so the process's high-water mark (VmHWM, what ``bench_scale.py``'s peak reads) is read with each
+sample and as each phase ends: a phase in which it rose gets the mark it rose to.
 
     .venv/bin/python benchmarks/bench_memory.py [--size 10000] [--fast | --ner N --sentences N --ner-chars N]
 """
@@ -36,14 +38,17 @@ PHASES = [  # (where, attribute, label): each wrapped so that the sampler knows 
     ("clusterer", "stories", "story records"),
     ("store", "save_clustering", "saving"),
 ]
+BETWEEN = "between the phases below (reading batches and cached analyses)"
 
 
-def _rss_mb() -> float:
+def _memory_mb() -> tuple[float, float]:
+    """The process's resident memory now and its high-water mark (VmRSS, VmHWM), in MB."""
+    found = {}
     with open("/proc/self/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
+            if line.startswith(("VmRSS:", "VmHWM:")):
+                found[line[:5]] = int(line.split()[1]) / 1024
+    return found.get("VmRSS", 0.0), found.get("VmHWM", 0.0)
 
 
 def main() -> None:
@@ -61,17 +66,30 @@ def main() -> None:
 
     settings = load_settings()
     settings = replace(settings, analyse=replace(settings.analyse, **analyse))
-    phase, peaks = ["before placing"], {}
+    phase, peaks, marks = ["before placing"], {}, {}  # the phase running; sampled peak and high-water mark by phase
+    lock = threading.Lock()
+    high = [0.0]
+
+    def note() -> None:
+        """File the memory now under the phase running, and the high-water mark if it rose."""
+        with lock:
+            rss, hwm = _memory_mb()
+            peaks[phase[0]] = max(peaks.get(phase[0], 0.0), rss)
+            if hwm > high[0]:
+                high[0] = marks[phase[0]] = hwm
+
     owners = {"clusterer": incremental.StoryClusterer, "incremental": incremental, "store": SQLiteStore}
 
     def wrap(owner, name: str, label: str) -> None:
         inner = getattr(owner, name)
 
         def run(*a, **k):
+            note()
             outer, phase[0] = phase[0], label
             try:
                 return inner(*a, **k)
             finally:
+                note()
                 phase[0] = outer
 
         setattr(owner, name, run)
@@ -90,23 +108,28 @@ def main() -> None:
 
             def sample() -> None:
                 while not done.is_set():
-                    peaks[phase[0]] = max(peaks.get(phase[0], 0.0), _rss_mb())
+                    note()
                     time.sleep(0.1)
 
             sampler = threading.Thread(target=sample, daemon=True)
-            peaks["before placing"] = _rss_mb()
+            note()
+            phase[0] = BETWEEN
             sampler.start()
             t0 = time.perf_counter()
             up = pipeline.update_stories(store, settings=settings)
             seconds = time.perf_counter() - t0
             done.set()
             sampler.join()
-    rows = [[label, f"{peaks[label]:.0f}"] for label in ["before placing", *(p[2] for p in PHASES)] if label in peaks]
+            note()
+    rows = [[label, f"{peaks[label]:.0f}", f"{marks[label]:.0f}" if label in marks else ""]
+            for label in ["before placing", BETWEEN, *(p[2] for p in PHASES)] if label in peaks]
     mode = ", ".join(f"{k} {v}" for k, v in analyse.items())
     table(f"place + repair of a {args.size:,}-article stream ({mode}): {seconds:.0f} s, {up.stories} stories; "
-          "peak resident memory of the main process by phase", ["phase", "peak MB"], rows)
+          f"resident memory of the main process by phase (high-water mark at the end: {high[0]:.0f} MB)",
+          ["phase", "peak MB, sampled every 0.1 s", "high-water mark reached in it, MB"], rows)
     save("memory" + ("-smoke" if args.size < 1000 else ""), {"size": args.size, "analyse": analyse, "seconds": seconds,
-                                                             "stories": up.stories, "peak_mb_by_phase": peaks})
+                                                             "stories": up.stories, "peak_mb_by_phase": peaks,
+                                                             "high_water_mb_by_phase": marks, "high_water_mb": high[0]})
 
 
 if __name__ == "__main__":
