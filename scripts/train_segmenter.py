@@ -73,7 +73,7 @@ def fit(X: np.ndarray, y: np.ndarray, lead: LeadModel, embedder: str) -> Boundar
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--pages", type=int, default=12000, help="train pages in all (split among the folds)")
+    ap.add_argument("--pages", type=int, default=24000, help="train pages in all (split among the folds)")
     ap.add_argument("--no-save", action="store_true")
     args = ap.parse_args()
     embed = CachedEmbed()
