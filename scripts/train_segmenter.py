@@ -17,7 +17,7 @@ segments the fold's pages, and the threshold is the one with the fewest missed s
 among those that split at most 1% of the synthetic pages and 1% of the real ones falsely.
 The shipped model is then trained on all folds. Saves src/samestory/cleaning/model/boundary.txt
 (LightGBM text) and boundary.json (features, lead model, threshold); the threshold goes
-into defaults.toml ([clean] boundary_probability). The dev split is left for the benchmark.
+into defaults.toml ([clean] boundary_probability) and settings.py (by hand: the script says so). The dev split is left for the benchmark.
 """
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ def main() -> int:
         print(f"  {name:14s} {g / gain.sum():6.1%} of the gain")
     if not args.no_save:
         model.save(BOUNDARY_MODEL, chosen_threshold=threshold)
-        print(f"saved {BOUNDARY_MODEL.relative_to(REPO / 'src')} and .txt (set [clean] boundary_probability = {threshold} in defaults.toml)")
+        print(f"saved {BOUNDARY_MODEL.relative_to(REPO / 'src')} and .txt (set [clean] boundary_probability = {threshold} in defaults.toml and as CleanSettings' default in settings.py)")
     return 0
 
 
