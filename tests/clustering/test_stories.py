@@ -110,6 +110,27 @@ def test_repair_keeps_ids_of_stories_it_leaves_alone(topic_analyses):
     assert _by_article(c) == before
 
 
+def test_a_region_s_vectors_come_from_the_index_a_chunk_at_a_time(topic_analyses, monkeypatch):
+    # hnswlib's get_items holds every float as a Python object on the way (1.6 GB for 100k articles at once), so
+    # the repair takes a region's vectors a chunk at a time; each row is still its article's vector
+    import numpy as np
+
+    from samestory.clustering import incremental
+
+    analyses, _ = topic_analyses
+    monkeypatch.setattr(incremental, "_CHUNK", 3)
+    c = StoryClusterer()
+    c.partial_fit(analyses)
+    keys = [c._key[a.id] for a in reversed(analyses)]
+    got = c._vectors(keys)
+    assert got.shape == (len(analyses), len(analyses[0].doc)) and got.dtype == np.float32
+    for row, an in zip(got, reversed(analyses)):
+        doc = np.asarray(an.doc, dtype=np.float32)
+        assert np.allclose(row, doc / np.linalg.norm(doc), atol=1e-6)  # a cosine index keeps unit vectors
+    report = c.repair(sorted(c.members)[1:2])  # one story and the stories its articles' neighbours are in
+    assert len(c.members[sorted(c.members)[1]]) <= report.examined < len(analyses)
+
+
 def test_unchanged_article_is_not_placed_again_and_an_update_is(topic_analyses):
     analyses, _ = topic_analyses
     c = StoryClusterer()

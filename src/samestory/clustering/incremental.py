@@ -145,6 +145,14 @@ class StoryClusterer:
         return out
 
     # -- placing ----------------------------------------------------------------------------
+    def _vectors(self, keys: Sequence[int]) -> np.ndarray:
+        """The index's vectors of these keys (float32), fetched ``_CHUNK`` at a time: hnswlib's ``get_items`` holds
+        every float as a Python object on the way (about 16 bytes a float: 1.6 GB for 100k articles at once)."""
+        out = np.empty((len(keys), self._index.dim), dtype=np.float32)
+        for start in range(0, len(keys), _CHUNK):
+            out[start : start + _CHUNK] = self._index.get_items(keys[start : start + _CHUNK])
+        return out
+
     def _neighbours(self, vectors: np.ndarray, stamps: np.ndarray) -> list[list[tuple[str, float]]]:
         """For each vector, placed articles within the window and above min_cosine, best first (at most ``neighbours``)."""
         cfg = self.settings.cluster
@@ -255,7 +263,7 @@ class StoryClusterer:
             region = {a for s in stories for a in self.members.get(s, ())}
             if region:
                 ids = sorted(region)
-                vecs = np.asarray(self._index.get_items([self._key[i] for i in ids]), dtype=np.float32)
+                vecs = self._vectors([self._key[i] for i in ids])
                 stamps = np.array([self._time[self._key[i]] for i in ids])
                 for near in self._neighbours(vecs, stamps):
                     for other, _ in near:
