@@ -7,7 +7,7 @@ while a thread samples the process's resident memory every 0.1 s and files each 
 then: placing a batch, the final repair and its candidate search, pair scoring, linkage and protagonist split,
 story records, saving. A phase's figure is the highest RSS seen while it ran (memory a phase frees stays with the
 process, so a later phase's figure includes what earlier ones left). A spike shorter than a sample's interval is
-not seen that way, so the process's high-water mark (VmHWM, what ``bench_scale.py``'s peak reads) is read with each
+not seen that way, so the process's high-water mark (``ru_maxrss``, the peak ``bench_scale.py`` reports) is read with each
 sample and as each phase ends: a phase in which it rose gets the mark it rose to.
 
     .venv/bin/python benchmarks/bench_memory.py [--size 10000] [--fast | --ner N --sentences N --ner-chars N]
@@ -24,7 +24,7 @@ from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import add_analysis_options, analysis_overrides, save, table  # noqa: E402
+from _common import add_analysis_options, analysis_overrides, peak_rss_mb, save, table  # noqa: E402
 from bench_scale import synthetic  # noqa: E402
 
 PHASES = [  # (where, attribute, label): each wrapped so that the sampler knows what runs
@@ -41,14 +41,13 @@ PHASES = [  # (where, attribute, label): each wrapped so that the sampler knows 
 BETWEEN = "between the phases below (reading batches and cached analyses)"
 
 
-def _memory_mb() -> tuple[float, float]:
-    """The process's resident memory now and its high-water mark (VmRSS, VmHWM), in MB."""
-    found = {}
+def _rss_mb() -> float:
+    """The process's resident memory now (VmRSS), in MB."""
     with open("/proc/self/status") as f:
         for line in f:
-            if line.startswith(("VmRSS:", "VmHWM:")):
-                found[line[:5]] = int(line.split()[1]) / 1024
-    return found.get("VmRSS", 0.0), found.get("VmHWM", 0.0)
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def main() -> None:
@@ -73,7 +72,7 @@ def main() -> None:
     def note() -> None:
         """File the memory now under the phase running, and the high-water mark if it rose."""
         with lock:
-            rss, hwm = _memory_mb()
+            rss, hwm = _rss_mb(), peak_rss_mb()
             peaks[phase[0]] = max(peaks.get(phase[0], 0.0), rss)
             if hwm > high[0]:
                 high[0] = marks[phase[0]] = hwm

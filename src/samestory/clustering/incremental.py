@@ -145,14 +145,6 @@ class StoryClusterer:
         return out
 
     # -- placing ----------------------------------------------------------------------------
-    def _vectors(self, keys: Sequence[int]) -> np.ndarray:
-        """The index's vectors of these keys (float32), fetched ``_CHUNK`` at a time: hnswlib's ``get_items`` holds
-        every float as a Python object on the way (about 16 bytes a float: 1.6 GB for 100k articles at once)."""
-        out = np.empty((len(keys), self._index.dim), dtype=np.float32)
-        for start in range(0, len(keys), _CHUNK):
-            out[start : start + _CHUNK] = self._index.get_items(keys[start : start + _CHUNK])
-        return out
-
     def _neighbours(self, vectors: np.ndarray, stamps: np.ndarray) -> list[list[tuple[str, float]]]:
         """For each vector, placed articles within the window and above min_cosine, best first (at most ``neighbours``)."""
         cfg = self.settings.cluster
@@ -253,6 +245,14 @@ class StoryClusterer:
         return keys[order], vals[order]
 
     # -- repair -----------------------------------------------------------------------------
+    def _vectors(self, keys: Sequence[int]) -> np.ndarray:
+        """The index's vectors of these keys (float32), fetched ``_CHUNK`` at a time: hnswlib's ``get_items`` holds
+        every float as a Python object on the way (about 16 bytes a float: 1.6 GB for 100k articles at once)."""
+        out = np.empty((len(keys), self._index.dim), dtype=np.float32)
+        for start in range(0, len(keys), _CHUNK):
+            out[start : start + _CHUNK] = self._index.get_items(keys[start : start + _CHUNK])
+        return out
+
     def repair(self, stories: Iterable[str] | None = None) -> RepairReport:
         """Re-cluster ``stories`` and their neighbouring stories (default: everything) with the batch rule.
 
