@@ -100,7 +100,8 @@ def update_stories(
     clusterer: StoryClusterer | None = None,
 ) -> StoryUpdate:
     """Place every stored article that is not in a story yet (or changed since), then repair the
-    stories it touched, then rebuild the records of the stories that changed. Each batch's placements
+    stories it touched (also each time ``cluster.repair_every`` articles have been placed since the last
+    repair), then rebuild the records of the stories that changed. Each batch's placements
     are saved in one transaction with the list of stories whose records are due, so an interrupted run
     resumes (the next run, or ``repair_all``, rebuilds them); story records are built once per run, not per
     batch (a story that grows in every batch would be rebuilt every time).
@@ -110,7 +111,16 @@ def update_stories(
     settings = settings or load_settings()
     clusterer = clusterer or story_clusterer(store, settings)
     placed = new = updated = undated = 0
+    merged = split = moved = 0
     touched: set[str] = set()
+    since_repair = 0
+
+    def repair_touched() -> None:
+        nonlocal merged, split, moved, touched, since_repair
+        report = clusterer.repair(sorted(touched & set(clusterer.members)))
+        merged, split, moved = merged + len(report.merged), split + len(report.created), moved + report.moved
+        touched, since_repair = set(), 0
+
     for batch in store.unplaced(batch=settings.ingest.batch_size):
         analyses = analyse_cached(batch, store, settings=settings)
         placements = clusterer.partial_fit(analyses)
@@ -124,12 +134,13 @@ def update_stories(
         updated += sum(bool(p.note and p.note.startswith("updated")) for p in placements)
         undated += sum(by_id[p.article].article.published is None for p in placements)
         touched |= {p.story for p in placements}
+        since_repair += len(placements)
+        if repair and touched and settings.cluster.repair_every and since_repair >= settings.cluster.repair_every:
+            repair_touched()  # a long run repairs a stretch at a time: what a repair holds stays bounded
         if progress is not None:
             progress(len(batch))
-    merged = split = moved = 0
     if repair and touched:
-        report = clusterer.repair(sorted(touched & set(clusterer.members)))
-        merged, split, moved = len(report.merged), len(report.created), report.moved
+        repair_touched()
     if clusterer.dirty or clusterer.aliases:
         _save(store, clusterer, [])
     return StoryUpdate(placed, new, updated, undated, merged, split, moved, store.count_stories())

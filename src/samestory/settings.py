@@ -101,8 +101,13 @@ class ClusterSettings:
     split_probability: float = 0.5
     protagonist_articles: int = 3
     protagonist_co_mention: float = 0.1
+    index_articles: int = 50_000
+    repair_every: int = 50_000
 
     def __post_init__(self) -> None:
+        for name in ("index_articles", "repair_every"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"cluster.{name} must be >= 0, got {getattr(self, name)}", code="SS203")
         if self.protagonist_articles < 0:
             raise ConfigError(f"cluster.protagonist_articles must be >= 0, got {self.protagonist_articles}", code="SS203")
         if not 1 <= self.neighbours <= 1000:

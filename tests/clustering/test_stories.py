@@ -5,6 +5,7 @@ import random
 from datetime import timedelta
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from samestory import (
@@ -129,6 +130,87 @@ def test_a_region_s_vectors_come_from_the_index_a_chunk_at_a_time(topic_analyses
         assert np.allclose(row, doc / np.linalg.norm(doc), atol=1e-6)  # a cosine index keeps unit vectors
     report = c.repair(sorted(c.members)[1:2])  # one story and the stories its articles' neighbours are in
     assert len(c.members[sorted(c.members)[1]]) <= report.examined < len(analyses)
+
+
+def _trimming(index_articles):
+    from samestory import load_settings
+
+    return load_settings(overrides={"cluster": {"index_articles": index_articles}})
+
+
+def test_index_lets_go_of_old_articles_and_places_exactly_as_with_all(topic_analyses):
+    # placing goes oldest first, so an article more than window_days older than the newest placed can be no one's
+    # candidate: the index lets go of it once it holds more than index_articles; a late arrival brings its dates back
+    from tests._synthetic import synthetic_analyses
+
+    analyses, _ = topic_analyses
+    stream = sorted((a for a in synthetic_analyses(analyses, 4 * len(analyses), seed=3) if a.article.published),
+                    key=lambda a: (a.article.published, a.id))  # four generations, 45 days apart
+    late = stream[len(stream) // 4]
+    order = [a for a in stream if a is not late]
+
+    class Watched(StoryClusterer):
+        def _restore(self, stamps):
+            super()._restore(stamps)
+            self.held_out = self._n_out
+
+    def run(index_articles):
+        c = Watched(settings=_trimming(index_articles))
+        out = [p for start in range(0, len(order), 10) for p in c.partial_fit(order[start : start + 10])]
+        let_go = c._n_out
+        out += c.partial_fit([late])  # older than everything around it
+        return c, let_go, [(p.article, p.story, p.new_story) for p in out]
+
+    whole, none_out, placed = run(0)
+    trimmed, let_go, placed_trimmed = run(len(analyses) // 2)
+    assert none_out == 0 and let_go > len(analyses)  # it let go of the older generations...
+    assert trimmed.held_out < let_go  # ...and brought the late article's dates back to place it
+    assert placed_trimmed == placed  # the same placements, the late article's included
+    c = trimmed
+    gone = [k for k in range(len(c._ids)) if c._out[k] and c._ids[k] is not None]
+    assert gone
+    for row, k in zip(c._vectors(gone), gone):  # the vectors of articles it let go of come from their analyses
+        assert np.allclose(row, c.fetch([c._ids[k]])[c._ids[k]].doc, atol=1e-6)
+    assert c.repair().moved == whole.repair().moved and _grouping(c.stories()) == _grouping(whole.stories())
+
+
+def test_a_restart_loads_placements_into_a_trimmed_index(topic_analyses):
+    from tests._synthetic import synthetic_analyses
+
+    analyses, _ = topic_analyses
+    stream = sorted((a for a in synthetic_analyses(analyses, 4 * len(analyses), seed=4) if a.article.published),
+                    key=lambda a: (a.article.published, a.id))
+    rows = [(a.id, "s-" + a.id, a.article.content_hash, a.article.published.timestamp(), a.doc) for a in stream[:-5]]
+    by_id = {a.id: a for a in stream}
+    placed = []
+    for index_articles in (0, 20):
+        c = StoryClusterer(settings=_trimming(index_articles), fetch=lambda ids: {i: by_id[i] for i in ids})
+        c.load(iter(rows))
+        placed.append(([(p.story, p.new_story) for p in c.partial_fit(stream[-5:])], c._n_out, len(c._key) - c._n_out))
+    (whole, none_out, all_held), (trimmed, out, held) = placed
+    assert none_out == 0 and all_held == len(stream) and out > 0 and held < len(stream) // 2
+    assert trimmed == whole
+
+
+def test_a_long_run_repairs_a_stretch_at_a_time(tmp_path, monkeypatch):
+    from samestory import load_settings
+
+    calls = []
+    real = StoryClusterer.repair
+
+    def counting(self, stories=None):
+        calls.append(len(stories))
+        return real(self, stories)
+
+    monkeypatch.setattr(StoryClusterer, "repair", counting)
+    docs = _docs(1, 8)
+    settings = load_settings(overrides={"ingest": {"batch_size": 10}, "cluster": {"repair_every": 25}})
+    with open_store(str(tmp_path / "s.db")) as store:
+        store.add_articles([clean_one(article_from_dict(d)) for d in docs])
+        up = update_stories(store, settings=settings)
+        _, stories = store.list_stories(limit=1000)
+    assert len(calls) == -(-len(docs) // 30) and all(calls)  # after every 30 placed (3 batches of 10), and at the end
+    assert up.placed == len(docs) and sorted(a for s in stories for a in s.articles) == sorted(d["id"] for d in docs)
 
 
 def test_unchanged_article_is_not_placed_again_and_an_update_is(topic_analyses):

@@ -12,7 +12,10 @@ made; a full repair gives exactly the batch stories, whatever the order of arriv
 are kept across repairs by overlap.
 
 Only ids, dates, document vectors and assignments are held in memory; full analyses are
-fetched when needed (from the store, or a dict).
+fetched when needed (from the store, or a dict). On a long stream the index lets go of the
+articles too old to be anyone's candidate (``cluster.index_articles``): placing goes oldest first,
+so an article more than ``window_days`` older than the newest one placed can no longer be within
+the window of what comes next; an article that arrives late brings the ones of its dates back.
 """
 
 from __future__ import annotations
@@ -73,18 +76,19 @@ class StoryClusterer:
     """
 
     def __init__(self, *, settings: Settings | None = None, fetch: Fetch | None = None, ndim: int = 512, linker=None) -> None:
-        import hnswlib
-
         self.settings = settings or load_settings()
         self._fetch_store = fetch
         self._linker = linker
-        self._index = hnswlib.Index(space="cosine", dim=ndim)
-        self._index.init_index(max_elements=1024, ef_construction=200, M=16, allow_replace_deleted=True)
-        self._index.set_num_threads(1)  # single-threaded inserts build the same graph every run
+        self._index = self._new_index(ndim, 1024)
         self._key: dict[str, int] = {}
         self._ids: list[str | None] = []
         self._time: list[float] = []
         self._hash: dict[str, str] = {}
+        self._out = bytearray()  # per key: 1 when the index has let go of its vector (``_trim``)
+        self._n_out = 0
+        self._horizon = -math.inf  # every article the index let go of is older than this
+        self._trim_at = 0  # trim again when the index holds more than this (and more than cluster.index_articles)
+        self._newest = -math.inf  # the latest date placed (a timestamp)
         self.story_of: dict[str, str] = {}
         self.members: dict[str, set[str]] = defaultdict(set)
         self._recent: dict[str, Analysis] = {}
@@ -95,16 +99,31 @@ class StoryClusterer:
         self.dirty: set[str] = set()  # stories changed since the caller last saved them
         self.aliases: dict[str, str] = {}  # stories merged away since the caller last saved -> where they went
 
+    @staticmethod
+    def _new_index(ndim: int, capacity: int):
+        import hnswlib
+
+        index = hnswlib.Index(space="cosine", dim=ndim)
+        index.init_index(max_elements=capacity, ef_construction=200, M=16, allow_replace_deleted=True)
+        index.set_num_threads(1)  # single-threaded inserts build the same graph every run
+        return index
+
     # -- state ------------------------------------------------------------------------------
     def load(self, rows: Iterable[tuple[str, str, str, float | None, np.ndarray]]) -> None:
-        """Restore placements: (article id, story id, content hash, timestamp or None, document vector)."""
+        """Restore placements: (article id, story id, content hash, timestamp or None, document vector), a chunk
+        at a time, the index trimmed as it goes (placements come in the order they were made: oldest first)."""
         ids, vecs = [], []
         for article, story, digest, stamp, vec in rows:
             self._remember(article, story, digest, stamp)
             ids.append(self._key[article])
             vecs.append(np.asarray(vec, dtype=np.float32))
+            if len(ids) == _CHUNK:
+                self._add(np.array(ids), np.vstack(vecs))
+                ids, vecs = [], []
+                self._trim()
         if ids:
             self._add(np.array(ids), np.vstack(vecs))
+        self._trim()
 
     def _add(self, keys: np.ndarray, vectors: np.ndarray) -> None:
         index = self._index
@@ -117,13 +136,20 @@ class StoryClusterer:
         self._key[article] = len(self._ids)
         self._ids.append(article)
         self._time.append(math.nan if stamp is None else stamp)
+        self._out.append(0)
+        if stamp is not None and stamp > self._newest:
+            self._newest = stamp
         self._hash[article] = digest
         self.story_of[article] = story
         self.members[story].add(article)
 
     def _forget(self, article: str) -> None:
         key = self._key.pop(article)
-        self._index.mark_deleted(key)
+        if self._out[key]:
+            self._out[key] = 0
+            self._n_out -= 1
+        else:
+            self._index.mark_deleted(key)
         self._ids[key] = None
         story = self.story_of.pop(article)
         self.members[story].discard(article)
@@ -134,6 +160,50 @@ class StoryClusterer:
 
     def __len__(self) -> int:
         return len(self.story_of)
+
+    # -- the index's time range ---------------------------------------------------------------
+    def _trim(self) -> None:
+        """Once the index holds more than ``cluster.index_articles``, let go of the dated articles more than
+        ``window_days`` (and a day) older than the newest placed: no article placed later (oldest first) can have
+        them as candidates. Undated ones stay (they are near every date). The index is built anew from the
+        articles it keeps (hnswlib's search, over a graph whose deleted places new articles have taken, can miss
+        live ones), and trimmed again only once it has doubled."""
+        cfg = self.settings.cluster
+        live = len(self._key) - self._n_out
+        if not cfg.index_articles or live <= max(cfg.index_articles, self._trim_at):
+            return
+        horizon = self._newest - (cfg.window_days + 1) * 86400.0
+        old = np.asarray(self._time) < horizon
+        held = np.frombuffer(bytes(self._out), dtype=np.uint8) == 0
+        keep = [k for k in np.flatnonzero(held & ~old).tolist() if self._ids[k] is not None]
+        gone = [k for k in np.flatnonzero(held & old).tolist() if self._ids[k] is not None]
+        index = self._new_index(self._index.dim, max(1024, 2 * len(keep)))
+        for start in range(0, len(keep), _CHUNK):
+            part = keep[start : start + _CHUNK]
+            index.add_items(np.asarray(self._index.get_items(part), dtype=np.float32), part)
+        self._index = index
+        for key in gone:
+            self._out[key] = 1
+        self._n_out += len(gone)
+        self._horizon = max(self._horizon, horizon)
+        self._trim_at = 2 * len(keep)
+
+    def _restore(self, stamps: np.ndarray) -> None:
+        """Put back into the index the articles it let go of that are within ``window_days`` of these dates (an
+        article arriving after newer ones: its candidates must all be there)."""
+        dated = stamps[~np.isnan(stamps)]
+        reach = self.settings.cluster.window_days * 86400.0 + 1.0
+        if not self._n_out or not len(dated) or dated.min() - reach >= self._horizon:
+            return  # the usual case: placing goes oldest first
+        t = np.asarray(self._time)
+        out = np.frombuffer(bytes(self._out), dtype=np.uint8) == 1
+        back = [k for k in np.flatnonzero(out & (t >= dated.min() - reach) & (t <= dated.max() + reach)).tolist()
+                if self._ids[k] is not None]
+        if back:
+            self._add(np.array(back), self._vectors(back))
+            for key in back:
+                self._out[key] = 0
+            self._n_out -= len(back)
 
     def fetch(self, ids: Sequence[str]) -> dict[str, Analysis]:
         out = {i: self._recent[i] for i in ids if i in self._recent}
@@ -149,9 +219,9 @@ class StoryClusterer:
         """For each vector, placed articles within the window and above min_cosine, best first (at most ``neighbours``)."""
         cfg = self.settings.cluster
         out: list[list[tuple[str, float]]] = [[] for _ in range(len(vectors))]
-        if not len(self._key):
+        count = min(len(self._key) - self._n_out, cfg.neighbours * 4)
+        if count < 1:
             return out
-        count = min(len(self._key), cfg.neighbours * 4)
         self._index.set_ef(max(64, 2 * count))
         keys, dists = self._index.knn_query(vectors.astype(np.float32), k=count)
         window = cfg.window_days * 86400.0
@@ -188,6 +258,7 @@ class StoryClusterer:
             return []
         vecs = np.vstack([a.doc for a in batch]).astype(np.float32)
         stamps = np.array([a.article.published.timestamp() if a.article.published else math.nan for a in batch])
+        self._restore(stamps)
         placed_near = self._neighbours(vecs, stamps)
         # neighbours inside the batch (earlier arrivals only), by the same rule
         inside = candidate_pairs(vecs, [a.article.published for a in batch], neighbours=cfg.neighbours,
@@ -232,6 +303,7 @@ class StoryClusterer:
             keys = _pair_keys(np.array([self._key[an.id] for an, _ in pairs]), np.array([self._key[o] for _, o in pairs]))
             self._scored.append((keys, np.asarray(probs, dtype=np.float64)))  # as scored: repair = batch
             self._n_scored += len(pairs)
+        self._trim()
         return placements
 
     def _take_scored(self) -> tuple[np.ndarray, np.ndarray]:
@@ -246,11 +318,20 @@ class StoryClusterer:
 
     # -- repair -----------------------------------------------------------------------------
     def _vectors(self, keys: Sequence[int]) -> np.ndarray:
-        """The index's vectors of these keys (float32), fetched ``_CHUNK`` at a time: hnswlib's ``get_items`` holds
-        every float as a Python object on the way (about 16 bytes a float: 1.6 GB for 100k articles at once)."""
+        """The document vectors of these keys (float32): the index's, fetched ``_CHUNK`` at a time (hnswlib's
+        ``get_items`` holds every float as a Python object on the way, about 16 bytes a float: 1.6 GB for 100k
+        articles at once), and for those the index has let go of, their analyses'."""
         out = np.empty((len(keys), self._index.dim), dtype=np.float32)
-        for start in range(0, len(keys), _CHUNK):
-            out[start : start + _CHUNK] = self._index.get_items(keys[start : start + _CHUNK])
+        rows = [r for r, k in enumerate(keys) if not self._out[k]]
+        for start in range(0, len(rows), _CHUNK):
+            part = rows[start : start + _CHUNK]
+            out[part] = self._index.get_items([keys[r] for r in part])
+        gone = [r for r, k in enumerate(keys) if self._out[k]]
+        for start in range(0, len(gone), _CHUNK):
+            part = gone[start : start + _CHUNK]
+            got = self.fetch([self._ids[keys[r]] for r in part])
+            for r in part:
+                out[r] = got[self._ids[keys[r]]].doc
         return out
 
     def repair(self, stories: Iterable[str] | None = None) -> RepairReport:
