@@ -11,11 +11,18 @@ not seen that way, so the process's high-water mark (``ru_maxrss``, the peak ``b
 sample and as each phase ends: a phase in which it rose gets the mark it rose to.
 
     .venv/bin/python benchmarks/bench_memory.py [--size 10000] [--fast | --ner N --sentences N --ner-chars N]
+
+To compare clustering settings on one analysed stream, ``--analysed DIR`` keeps the analysed store there: the
+first run analyses the stream, saves the store and stops; each later run places a copy of it (so each starts
+from the same state, in a process that has not analysed anything). ``--whole-index`` sets ``cluster.index_articles``
+and ``cluster.repair_every`` to 0: every placed article in the index, one repair at the end (the code before those
+settings).
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 import threading
@@ -30,6 +37,7 @@ from bench_scale import synthetic  # noqa: E402
 PHASES = [  # (where, attribute, label): each wrapped so that the sampler knows what runs
     ("clusterer", "partial_fit", "place a batch"),
     ("clusterer", "_neighbours", "index search"),
+    ("clusterer", "_trim", "index trim (letting go of old articles)"),
     ("incremental", "link_probabilities", "pair scoring"),
     ("clusterer", "repair", "repair (fetching the region)"),
     ("incremental", "candidate_arrays", "repair: candidate search"),
@@ -53,6 +61,8 @@ def _rss_mb() -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size", type=int, default=10000)
+    ap.add_argument("--analysed", type=Path, help="a folder that keeps the analysed store between runs")
+    ap.add_argument("--whole-index", action="store_true", help="cluster.index_articles = repair_every = 0")
     add_analysis_options(ap)
     args = ap.parse_args()
     analyse = analysis_overrides(args) or {"ner": "rules", "max_sentences": 16}
@@ -65,6 +75,9 @@ def main() -> None:
 
     settings = load_settings()
     settings = replace(settings, analyse=replace(settings.analyse, **analyse))
+    if args.whole_index:
+        settings = replace(settings, cluster=replace(settings.cluster, index_articles=0, repair_every=0))
+    kept = args.analysed / f"analysed-{args.size}.db" if args.analysed else None
     phase, peaks, marks = ["before placing"], {}, {}  # the phase running; sampled peak and high-water mark by phase
     lock = threading.Lock()
     high = [0.0]
@@ -94,13 +107,23 @@ def main() -> None:
         setattr(owner, name, run)
 
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "stream.jsonl"
-        synthetic(args.size, path)
-        with SQLiteStore(Path(tmp) / "s.db") as store:
-            pipeline.ingest(path, store, settings=settings)
-            for batch in store.unplaced(batch=settings.ingest.batch_size):
-                analyse_cached(batch, store, settings=settings)
+        db = Path(tmp) / "s.db"
+        if kept is None or not kept.exists():
+            path = Path(tmp) / "stream.jsonl"
+            synthetic(args.size, path)
+            with SQLiteStore(db) as store:
+                pipeline.ingest(path, store, settings=settings)
+                for batch in store.unplaced(batch=settings.ingest.batch_size):
+                    analyse_cached(batch, store, settings=settings)
             shutdown_workers(wait=True)
+            if kept is not None:
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(db, kept)
+                print(f"analysed store saved as {kept}; run again to place a copy of it")
+                return
+        else:
+            shutil.copyfile(kept, db)
+        with SQLiteStore(db) as store:
             for where, name, label in PHASES:
                 wrap(owners[where], name, label)
             done = threading.Event()
@@ -122,11 +145,12 @@ def main() -> None:
             note()
     rows = [[label, f"{peaks[label]:.0f}", f"{marks[label]:.0f}" if label in marks else ""]
             for label in ["before placing", BETWEEN, *(p[2] for p in PHASES)] if label in peaks]
-    mode = ", ".join(f"{k} {v}" for k, v in analyse.items())
+    mode = ", ".join(f"{k} {v}" for k, v in analyse.items()) + (", whole index" if args.whole_index else "")
     table(f"place + repair of a {args.size:,}-article stream ({mode}): {seconds:.0f} s, {up.stories} stories; "
           f"resident memory of the main process by phase (high-water mark at the end: {high[0]:.0f} MB)",
           ["phase", "peak MB, sampled every 0.1 s", "high-water mark reached in it, MB"], rows)
     save("memory" + ("-smoke" if args.size < 1000 else ""), {"size": args.size, "analyse": analyse, "seconds": seconds,
+                                                             "whole_index": args.whole_index, "reused_store": kept is not None,
                                                              "stories": up.stories, "peak_mb_by_phase": peaks,
                                                              "high_water_mb_by_phase": marks, "high_water_mb": high[0]})
 
