@@ -16,12 +16,14 @@ To compare clustering settings on one analysed stream, ``--analysed DIR`` keeps 
 first run analyses the stream, saves the store and stops; each later run places a copy of it (so each starts
 from the same state, in a process that has not analysed anything). ``--whole-index`` sets ``cluster.index_articles``
 and ``cluster.repair_every`` to 0: every placed article in the index, one repair at the end (the code before those
-settings).
+settings). ``--assignments FILE`` writes each article's story, so that two runs' stories can be compared
+(``benchmarks/compare_assignments.py``).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import sys
 import tempfile
@@ -63,6 +65,7 @@ def main() -> None:
     ap.add_argument("--size", type=int, default=10000)
     ap.add_argument("--analysed", type=Path, help="a folder that keeps the analysed store between runs")
     ap.add_argument("--whole-index", action="store_true", help="cluster.index_articles = repair_every = 0")
+    ap.add_argument("--assignments", type=Path, help="write each article's story here (JSON), to compare two runs")
     add_analysis_options(ap)
     args = ap.parse_args()
     analyse = analysis_overrides(args) or {"ner": "rules", "max_sentences": 16}
@@ -143,6 +146,8 @@ def main() -> None:
             done.set()
             sampler.join()
             note()
+            if args.assignments:
+                args.assignments.write_text(json.dumps({article: story for article, story, *_ in store.placements()}))
     rows = [[label, f"{peaks[label]:.0f}", f"{marks[label]:.0f}" if label in marks else ""]
             for label in ["before placing", BETWEEN, *(p[2] for p in PHASES)] if label in peaks]
     mode = ", ".join(f"{k} {v}" for k, v in analyse.items()) + (", whole index" if args.whole_index else "")

@@ -34,3 +34,18 @@ def test_benchmark_smoke(script, args, tmp_path):
     out = subprocess.run([sys.executable, str(BENCH / script), *args], capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr[-2000:]
     assert "skipped:" in out.stdout or "wrote benchmarks/results/" in out.stdout
+
+
+def test_memory_runs_on_one_analysed_stream_compare(tmp_path):
+    # the first run analyses and keeps the store; the next ones place copies of it, and their stories compare
+    def run(*args):
+        out = subprocess.run([sys.executable, *map(str, args)], capture_output=True, text=True, timeout=600)
+        assert out.returncode == 0, out.stderr[-2000:]
+        return out.stdout
+
+    kept = tmp_path / "analysed"
+    assert "analysed store saved" in run(BENCH / "bench_memory.py", "--size", "60", "--analysed", kept)
+    run(BENCH / "bench_memory.py", "--size", "60", "--analysed", kept, "--assignments", tmp_path / "a.json")
+    run(BENCH / "bench_memory.py", "--size", "60", "--analysed", kept, "--whole-index", "--assignments", tmp_path / "b.json")
+    same = run(BENCH / "compare_assignments.py", tmp_path / "a.json", tmp_path / "b.json")
+    assert "60 articles" in same and "1.000" in same.splitlines()[-1]  # at 60 articles the settings change nothing
