@@ -80,7 +80,8 @@ def main() -> None:
     settings = replace(settings, analyse=replace(settings.analyse, **analyse))
     if args.whole_index:
         settings = replace(settings, cluster=replace(settings.cluster, index_articles=0, repair_every=0))
-    kept = args.analysed / f"analysed-{args.size}.db" if args.analysed else None
+    stem = "-".join(f"{k}{v}" for k, v in sorted(analyse.items()))  # a store analysed at other settings is not reused
+    kept = args.analysed / f"analysed-{args.size}-{stem}.db" if args.analysed else None
     phase, peaks, marks = ["before placing"], {}, {}  # the phase running; sampled peak and high-water mark by phase
     lock = threading.Lock()
     high = [0.0]
