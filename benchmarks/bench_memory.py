@@ -16,7 +16,7 @@ To compare clustering settings on one analysed stream, ``--analysed DIR`` keeps 
 first run analyses the stream, saves the store and stops; each later run places a copy of it (so each starts
 from the same state, in a process that has not analysed anything). ``--whole-index`` sets ``cluster.index_articles``
 and ``cluster.repair_every`` to 0: every placed article in the index, one repair at the end (the code before those
-settings). ``--assignments FILE`` writes each article's story, so that two runs' stories can be compared
+settings); ``--repair-every N`` sets the latter alone. ``--assignments FILE`` writes each article's story, so that two runs' stories can be compared
 (``benchmarks/compare_assignments.py``).
 """
 
@@ -65,6 +65,7 @@ def main() -> None:
     ap.add_argument("--size", type=int, default=10000)
     ap.add_argument("--analysed", type=Path, help="a folder that keeps the analysed store between runs")
     ap.add_argument("--whole-index", action="store_true", help="cluster.index_articles = repair_every = 0")
+    ap.add_argument("--repair-every", type=int, help="cluster.repair_every (0: one repair at the end)")
     ap.add_argument("--assignments", type=Path, help="write each article's story here (JSON), to compare two runs")
     add_analysis_options(ap)
     args = ap.parse_args()
@@ -80,6 +81,8 @@ def main() -> None:
     settings = replace(settings, analyse=replace(settings.analyse, **analyse))
     if args.whole_index:
         settings = replace(settings, cluster=replace(settings.cluster, index_articles=0, repair_every=0))
+    if args.repair_every is not None:
+        settings = replace(settings, cluster=replace(settings.cluster, repair_every=args.repair_every))
     stem = "-".join(f"{k}{v}" for k, v in sorted(analyse.items()))  # a store analysed at other settings is not reused
     kept = args.analysed / f"analysed-{args.size}-{stem}.db" if args.analysed else None
     phase, peaks, marks = ["before placing"], {}, {}  # the phase running; sampled peak and high-water mark by phase
@@ -151,12 +154,14 @@ def main() -> None:
                 args.assignments.write_text(json.dumps({article: story for article, story, *_ in store.placements()}))
     rows = [[label, f"{peaks[label]:.0f}", f"{marks[label]:.0f}" if label in marks else ""]
             for label in ["before placing", BETWEEN, *(p[2] for p in PHASES)] if label in peaks]
-    mode = ", ".join(f"{k} {v}" for k, v in analyse.items()) + (", whole index" if args.whole_index else "")
+    c = settings.cluster
+    mode = ", ".join(f"{k} {v}" for k, v in analyse.items()) + f"; index_articles {c.index_articles}, repair_every {c.repair_every}"
     table(f"place + repair of a {args.size:,}-article stream ({mode}): {seconds:.0f} s, {up.stories} stories; "
           f"resident memory of the main process by phase (high-water mark at the end: {high[0]:.0f} MB)",
           ["phase", "peak MB, sampled every 0.1 s", "high-water mark reached in it, MB"], rows)
     save("memory" + ("-smoke" if args.size < 1000 else ""), {"size": args.size, "analyse": analyse, "seconds": seconds,
-                                                             "whole_index": args.whole_index, "reused_store": kept is not None,
+                                                             "index_articles": c.index_articles, "repair_every": c.repair_every,
+                                                             "reused_store": kept is not None,
                                                              "stories": up.stories, "peak_mb_by_phase": peaks,
                                                              "high_water_mb_by_phase": marks, "high_water_mb": high[0]})
 
