@@ -174,19 +174,23 @@ class StoryClusterer:
             return
         horizon = self._newest - (cfg.window_days + 1) * 86400.0
         old = np.asarray(self._time) < horizon
-        held = np.frombuffer(bytes(self._out), dtype=np.uint8) == 0
+        held = ~self._let_go()
         keep = [k for k in np.flatnonzero(held & ~old).tolist() if self._ids[k] is not None]
         gone = [k for k in np.flatnonzero(held & old).tolist() if self._ids[k] is not None]
         index = self._new_index(self._index.dim, max(1024, 2 * len(keep)))
-        for start in range(0, len(keep), _CHUNK):
+        for start in range(0, len(keep), _CHUNK):  # a chunk at a time: the old and the new index are both held
             part = keep[start : start + _CHUNK]
-            index.add_items(np.asarray(self._index.get_items(part), dtype=np.float32), part)
+            index.add_items(self._vectors(part), part)
         self._index = index
         for key in gone:
             self._out[key] = 1
         self._n_out += len(gone)
         self._horizon = max(self._horizon, horizon)
         self._trim_at = 2 * len(keep)
+
+    def _let_go(self) -> np.ndarray:
+        """Per key: whether the index has let go of its vector (a copy of the flags, so the bytearray can grow)."""
+        return np.frombuffer(bytes(self._out), dtype=np.uint8) == 1
 
     def _restore(self, stamps: np.ndarray) -> None:
         """Put back into the index the articles it let go of that are within ``window_days`` of these dates (an
@@ -196,8 +200,7 @@ class StoryClusterer:
         if not self._n_out or not len(dated) or dated.min() - reach >= self._horizon:
             return  # the usual case: placing goes oldest first
         t = np.asarray(self._time)
-        out = np.frombuffer(bytes(self._out), dtype=np.uint8) == 1
-        back = [k for k in np.flatnonzero(out & (t >= dated.min() - reach) & (t <= dated.max() + reach)).tolist()
+        back = [k for k in np.flatnonzero(self._let_go() & (t >= dated.min() - reach) & (t <= dated.max() + reach)).tolist()
                 if self._ids[k] is not None]
         if back:
             self._add(np.array(back), self._vectors(back))
