@@ -103,6 +103,14 @@ NEXT = [
     "No one was hurt, but the building and the goods stored inside it were destroyed by the flames before dawn.",
 ]
 CAPTION = "Firefighters at the warehouse near the harbour. (AP Photo/Nick Ut)"
+MORE = [
+    "The council will meet again next month to discuss the timetable for the work on the old bridge.",
+    "Engineers have warned that the structure could need further repairs if the winter is harsh this year.",
+    "A spokesman for the mayor said the city would publish the full budget on its website on Friday.",
+    "Local businesses near the bridge have asked for help while the road stays closed to traffic.",
+    "The repairs are expected to take about eighteen months, according to the council's own estimate.",
+    "Residents will be able to comment on the plans at a public meeting in the town hall next week.",
+]
 
 
 def test_a_headline_is_the_line_right_above_the_captions():
@@ -122,6 +130,27 @@ def test_a_long_title_set_as_body_is_no_story_before_its_captions():
              "attack as she picks up her daughter from school")
     _, asked = _candidates([title, CAPTION, *NEXT, *PARA])
     assert asked == [] or all(i > 1 for i, _ in asked)
+
+
+@pytest.mark.parametrize("last", ["- CUMBRIA POLICE", "– Staff and agencies", "April 24, 2013 - 4: 45pm", "Thursday 18 December 2008"])
+def test_a_story_s_sign_off_or_date_line_is_no_headline(last):
+    """A story's last line that has a headline's shape (a sign-off, a time stamp) above the next story's captions: the
+    candidate is the captions block after it, so a split leaves that line with its story."""
+    lines, asked = _candidates([*PARA, *MORE, last, CAPTION, *NEXT])  # below the top, where a date line is the story's
+    assert [lines[i] for i, _ in asked] == [CAPTION] and not asked[0][1].headline
+
+
+def test_a_title_set_as_body_then_captions_then_a_headline_like_line_is_no_boundary():
+    """A page opening with its title as a long body line that is no sentence, then its photo, then bullet points that
+    have a headline's shape: one story, not a one-line story before it."""
+    title = ("Jury shown horrific moment innocent mother is shot dead shielding her child when she is caught up in a gang "
+             "attack as she picks up her daughter from school")  # too long for a headline: body text
+    bullet = "A second mother who testified was shot in her arm as well as an 11-year-old girl"
+    _, asked = _candidates([title, CAPTION, bullet, *NEXT, *PARA])
+    assert all(i > 2 for i, _ in asked)
+    # a brief that ends as a sentence does, then captions and a headline: still a candidate
+    lines, asked = _candidates([PARA[0], CAPTION, "Warehouse Fire Destroys Harbour Goods", *NEXT])
+    assert asked and lines[asked[0][0]] == CAPTION and asked[0][1].headline
 
 
 def test_shipped_boundary_model_loads_and_ranks():

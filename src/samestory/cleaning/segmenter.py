@@ -5,7 +5,9 @@ Candidate boundaries:
 1. a headline-like line, after body text, that the page repeats within the next
    few lines (a page template printing each story's headline twice; without
    embeddings, structure only, this alone splits);
-2. a headline-like line right above captions or a marker, after body text;
+2. a headline-like line right above captions or a marker, after body text (in 1 and
+   2, no date line and no line opening with a dash, "- CUMBRIA POLICE": such lines end
+   a story, and the captions after one are the candidate);
 3. a block of noise lines holding captions or a lettered marker (a time stamp or an
    "Advertisement" may stand beside them) between body text, with or without a
    headline after it.
@@ -13,7 +15,8 @@ Candidate boundaries:
 A candidate needs body text before it: a paragraph of at least eight words (a brief:
 a photo right after a story's first paragraph is common, and the model weighs how many
 paragraphs the story has so far), or, where that one paragraph does not end as a
-sentence does (a long title set as body text), a headline after it. All candidates are
+sentence does (a long title set as body text), a headline of rule 1 or 2 after it (not a
+headline-like line after its captions: a photo, then bullet points). All candidates are
 decided by a learned boundary model (``BoundaryModel``: a LightGBM classifier over the
 evidence at the candidate, shipped in ``cleaning/model/boundary.txt`` and ``.json`` and
 rebuilt by ``scripts/train_segmenter.py`` on ECB+ train pages and on real pages of one
@@ -270,7 +273,7 @@ def _boundary(page: _Page, i: int, story: int, headline_only: bool = False) -> S
     ``headline_only``, one without a headline); evidence "" if rejected."""
     lines, kinds, keys = page.lines, page.kinds, page.keys
     n = len(lines)
-    if _is_body(kinds[i]) and is_headline_like(lines[i]):
+    if _is_body(kinds[i]) and is_headline_like(lines[i]) and _may_be_headline(page, i):
         after = range(i + 1, min(n, i + 1 + _REPEAT_WINDOW))
         again = next((j for j in after if keys[j] == keys[i]), None)
         if again is not None:  # a template printing each story's headline twice (or a list repeating an item)
@@ -292,10 +295,10 @@ def _boundary(page: _Page, i: int, story: int, headline_only: bool = False) -> S
         if j >= n or not any(kinds[k] == "caption" or (kinds[k] == "marker" and any(c.isalpha() for c in lines[k]))
                              for k in range(i, j)):
             return None
+        if headline_only:  # a title set as body text, then captions: the photo of its story
+            return None
         if is_headline_like(lines[j]):  # captions, then the next story's headline
             return _judge(page, story, i, _next_body(j, lines, kinds), j, range(i, j), "captions and headline")
-        if headline_only:
-            return None
         return _judge(page, story, i, j, None, range(i, j), "captions of the next story")
     return None
 
@@ -335,6 +338,11 @@ def _is_date_line(page: _Page, k: int) -> bool:
     """A time stamp, or a short line that gives a year and is no sentence ("Sun, 15 Sep 2013")."""
     t = page.lines[k].strip()
     return page.kinds[k] == "timestamp" or (len(t.split()) <= _DATE_LINE_WORDS and t[-1:] != "." and bool(_YEAR.search(t)))
+
+
+def _may_be_headline(page: _Page, k: int) -> bool:
+    """A headline-like line that can head a story: no date line and no sign-off ("- CUMBRIA POLICE"), which end one."""
+    return page.lines[k].lstrip()[:1] not in "-–—" and not _is_date_line(page, k)
 
 
 def _next_body(j: int, lines: Sequence[str], kinds: Sequence[str]) -> int:
