@@ -13,7 +13,7 @@ split and on real one-article pages (``scripts/train_segmenter.py``, which uses
 ``make_pages``, ``real_pages`` and ``collect`` from here); figures are reported on the
 dev split.
 
-    .venv/bin/python benchmarks/bench_segmentation.py [--pages N]
+    .venv/bin/python benchmarks/bench_segmentation.py [--pages N] [--also P ...]
 """
 
 from __future__ import annotations
@@ -242,6 +242,9 @@ def evaluate(pages: list[dict], embed, decide=None, lead=None) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pages", type=int, default=600)
+    ap.add_argument("--also", type=float, nargs="*", default=[], metavar="P",
+                    help="also report the packaged model at these thresholds (for reading only: the threshold is "
+                         "chosen on held-out train pages by scripts/train_segmenter.py)")
     args = ap.parse_args()
     embed = CachedEmbed(load_boundary_model().embedder)
     threshold = load_settings().clean.boundary_probability
@@ -250,6 +253,7 @@ def main() -> None:
     rows, result = [], {}
     configs = [
         (f"boundary model, p >= {threshold} (packaged)", embed, model_decision(threshold)),
+        *((f"boundary model, p >= {t} (not the chosen threshold)", embed, model_decision(t)) for t in args.also),
         ("structure only (no embeddings)", None, None),
     ]
     for name, emb, decide in configs:
