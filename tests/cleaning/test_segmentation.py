@@ -136,7 +136,8 @@ def test_a_long_title_set_as_body_is_no_story_before_its_captions():
 def test_a_story_s_sign_off_or_date_line_is_no_headline(last):
     """A story's last line that has a headline's shape (a sign-off, a time stamp) above the next story's captions: the
     candidate is the captions block after it, so a split leaves that line with its story."""
-    lines, asked = _candidates([*PARA, *MORE, last, CAPTION, *NEXT])  # below the top, where a date line is the story's
+    # MORE keeps the line below the page's top, where a bare date line is taken as the page's own time stamp
+    lines, asked = _candidates([*PARA, *MORE, last, CAPTION, *NEXT])
     assert [lines[i] for i, _ in asked] == [CAPTION] and not asked[0][1].headline
 
 
