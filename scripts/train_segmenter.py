@@ -37,7 +37,7 @@ from samestory.cleaning.segmenter import (  # noqa: E402
     SIDE_CHARS, BOUNDARY_FEATURES, BOUNDARY_MODEL, BoundaryModel, LeadModel, model_decision,
 )
 
-THRESHOLDS = (0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97)
+THRESHOLDS = (0.6, 0.7, 0.75, 0.8, 0.82, 0.84, 0.85, 0.86, 0.88, 0.9, 0.93, 0.95, 0.97)
 MAX_FALSE = 0.01
 FOLDS = 5
 LEAD_NEXT = 11  # later paragraphs per document, as the lead model's negatives
