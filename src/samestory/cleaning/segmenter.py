@@ -244,7 +244,7 @@ def segment(
         full = body_words >= _MIN_BODY_WORDS and body_lines >= _MIN_BODY_LINES
         brief = not full and body_lines >= 1 and body_words >= _MIN_BRIEF_WORDS
         if (full or brief) and candidates < _MAX_CANDIDATES:
-            # one paragraph that is no sentence is a long title set as body text: only a headline ends it
+            # one paragraph that is no sentence is a long title set as body text: only a headline line (rules 1 and 2) ends it
             found = _boundary(page, i, starts[-1].start, headline_only=brief and not sentence_end)
             if found is not None:
                 candidates += 1
@@ -270,7 +270,7 @@ def segment(
 
 def _boundary(page: _Page, i: int, story: int, headline_only: bool = False) -> Segment | None:
     """A candidate at line i (the current story starts at line ``story``): None if it is no candidate (or,
-    ``headline_only``, one without a headline); evidence "" if rejected."""
+    ``headline_only``, one that is not a headline line of rules 1 and 2); evidence "" if rejected."""
     lines, kinds, keys = page.lines, page.kinds, page.keys
     n = len(lines)
     if _is_body(kinds[i]) and is_headline_like(lines[i]) and _may_be_headline(page, i):
