@@ -14,6 +14,7 @@ BENCH = Path(__file__).parent.parent / "benchmarks"
     [
         ("bench_extraction.py", ["--limit", "3"]),
         ("bench_segmentation.py", ["--pages", "12"]),
+        ("bench_story_change.py", ["--docs", "30"]),
         ("bench_clean_speed.py", ["--limit", "5"]),
         ("bench_analysis.py", ["--limit", "6"]),
         ("bench_truncation.py", ["--limit", "10"]),
