@@ -33,6 +33,7 @@ from _common import DATA, REPO, RESULTS, add_analysis_options, analysis_override
 
 from samestory import StoryClusterer, cluster, load_settings  # noqa: E402
 from samestory.analysis import analyse_cached  # noqa: E402
+from samestory.clustering.incremental import StretchRepair  # noqa: E402
 from samestory.clustering.training import bcubed, load_ecb  # noqa: E402
 from samestory.store import SQLiteStore  # noqa: E402
 
@@ -50,15 +51,13 @@ def incremental(ans, batch: int = 50, repair: bool = False, every: int = 0) -> d
     """Place in batches; ``repair``: then a full repair; ``every``: repair the stories touched after each ``every``
     placed articles and at the end, as a long ``samestory ingest`` does (``cluster.repair_every``)."""
     c = StoryClusterer()
-    touched: set[str] = set()
-    since = 0
+    stretch = StretchRepair(c, every=every)
     for start in range(0, len(ans), batch):
         placed = c.partial_fit(ans[start : start + batch])
-        touched |= {p.story for p in placed}
-        since += len(placed)
-        if every and (since >= every or start + batch >= len(ans)):
-            c.repair(sorted(touched & set(c.members)))
-            touched, since = set(), 0
+        if every:
+            stretch.placed(placed)
+    if every:
+        stretch.flush()
     if repair:
         c.repair()
     return dict(c.story_of)

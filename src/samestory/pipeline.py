@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .analysis import analyse_cached
 from .cleaning import clean_all
-from .clustering.incremental import StoryClusterer
+from .clustering.incremental import RepairReport, StoryClusterer, StretchRepair
 from .readers import ReadReport, read
 from .records import Analysis, Article, IngestResult
 from .settings import Settings, load_settings
@@ -112,14 +112,12 @@ def update_stories(
     clusterer = clusterer or story_clusterer(store, settings)
     placed = new = updated = undated = 0
     merged = split = moved = 0
-    touched: set[str] = set()
-    since_repair = 0
+    stretch = StretchRepair(clusterer, every=settings.cluster.repair_every)  # a long run repairs a stretch at a time
 
-    def repair_touched() -> None:
-        nonlocal merged, split, moved, touched, since_repair
-        report = clusterer.repair(sorted(touched & set(clusterer.members)))
-        merged, split, moved = merged + len(report.merged), split + len(report.created), moved + report.moved
-        touched, since_repair = set(), 0
+    def count(report: RepairReport | None) -> None:
+        nonlocal merged, split, moved
+        if report is not None:
+            merged, split, moved = merged + len(report.merged), split + len(report.created), moved + report.moved
 
     for batch in store.unplaced(batch=settings.ingest.batch_size):
         analyses = analyse_cached(batch, store, settings=settings)
@@ -133,14 +131,12 @@ def update_stories(
         new += sum(p.new_story for p in placements)
         updated += sum(bool(p.note and p.note.startswith("updated")) for p in placements)
         undated += sum(by_id[p.article].article.published is None for p in placements)
-        touched |= {p.story for p in placements}
-        since_repair += len(placements)
-        if repair and touched and settings.cluster.repair_every and since_repair >= settings.cluster.repair_every:
-            repair_touched()  # a long run repairs a stretch at a time: what a repair holds stays bounded
+        if repair:
+            count(stretch.placed(placements))  # what a repair holds stays bounded
         if progress is not None:
             progress(len(batch))
-    if repair and touched:
-        repair_touched()
+    if repair:
+        count(stretch.flush())
     if clusterer.dirty or clusterer.aliases:
         _save(store, clusterer, [])
     return StoryUpdate(placed, new, updated, undated, merged, split, moved, store.count_stories())

@@ -213,6 +213,27 @@ def test_a_long_run_repairs_a_stretch_at_a_time(tmp_path, monkeypatch):
     assert up.placed == len(docs) and sorted(a for s in stories for a in s.articles) == sorted(d["id"] for d in docs)
 
 
+def test_stretch_repair_repairs_what_each_stretch_touched(topic_analyses, monkeypatch):
+    from samestory.clustering.incremental import StretchRepair
+
+    analyses, _ = topic_analyses
+    c = StoryClusterer()
+    repaired = []
+    real = StoryClusterer.repair
+    monkeypatch.setattr(StoryClusterer, "repair", lambda self, stories=None: repaired.append(list(stories)) or real(self, stories))
+    stretch = StretchRepair(c, every=12)
+    assert stretch.flush() is None  # nothing placed, nothing to repair
+    first = c.partial_fit(analyses[:10])
+    assert stretch.placed(first) is None and repaired == []  # 10 of 12: the stretch goes on
+    second = c.partial_fit(analyses[10:20])
+    assert stretch.placed(second) is not None  # 20 placed: the stretch is repaired, its stories and no others
+    assert len(repaired) == 1 and set(repaired[0]) == {p.story for p in first + second} & set(c.members)
+    assert stretch.flush() is None and len(repaired) == 1  # nothing since
+    stretch.placed(c.partial_fit(analyses[20:25]))
+    assert stretch.flush() is not None and len(repaired) == 2  # the end of a run repairs the rest
+    assert sorted(a for s in c.stories() for a in s.articles) == sorted(a.id for a in analyses[:25])
+
+
 def test_unchanged_article_is_not_placed_again_and_an_update_is(topic_analyses):
     analyses, _ = topic_analyses
     c = StoryClusterer()

@@ -34,7 +34,7 @@ from .candidates import ROUND, candidate_arrays, candidate_pairs
 from .linker import link_probabilities
 from .stories import make_story, order_key, story_id
 
-__all__ = ["StoryClusterer", "Placement", "RepairReport"]
+__all__ = ["StoryClusterer", "StretchRepair", "Placement", "RepairReport"]
 
 Fetch = Callable[[Sequence[str]], dict[str, Analysis]]
 _MAX_REMEMBERED = 20_000_000  # scored pairs kept for the next repair (16 bytes each: 320 MB at most)
@@ -456,3 +456,29 @@ class StoryClusterer:
     def release(self) -> None:
         """Forget the analyses of articles placed since the last call (``fetch`` gets them again when needed)."""
         self._recent.clear()
+
+
+class StretchRepair:
+    """Repairs the stories a run of ``partial_fit`` calls touched (and their neighbours): after each ``every``
+    placed articles (0: only at ``flush``), so that what one repair holds stays bounded on a long stream
+    (``cluster.repair_every``), and at ``flush`` when the run ends."""
+
+    def __init__(self, clusterer: StoryClusterer, every: int = 0) -> None:
+        self.clusterer = clusterer
+        self.every = every
+        self._touched: set[str] = set()
+        self._since = 0
+
+    def placed(self, placements: Sequence[Placement]) -> RepairReport | None:
+        """Note a batch's placements; the repair's report when this batch completes a stretch."""
+        self._touched |= {p.story for p in placements}
+        self._since += len(placements)
+        return self.flush() if self.every and self._since >= self.every else None
+
+    def flush(self) -> RepairReport | None:
+        """Repair what was touched since the last repair (None: nothing was)."""
+        if not self._touched:
+            return None
+        report = self.clusterer.repair(sorted(self._touched & set(self.clusterer.members)))
+        self._touched, self._since = set(), 0
+        return report
