@@ -11,7 +11,8 @@ documents: a story's first k lines (k drawn from 1 to its length less one, at mo
 Each signal's ROC AUC of "another story" against "continuation" is printed for the two kinds. The
 signals: the cosine of the mean sentence embeddings (the analysis embedder, or ``--embedder``), a
 logistic regression over the embedding pair, the share of the names after that the story has given
-(the segmenter's names), the TF-IDF cosine, the share of rare words after (IDF over 4 in the train
+(the segmenter's names), the share of the people after that it has named (spaCy's entities, matched
+across spellings as the analysis matches them), the TF-IDF cosine, the share of rare words after (IDF over 4 in the train
 documents) that the story has used, and a logistic regression over all of those. Learned signals
 are fitted on pairs from the train split, and every figure is read on the dev split.
 
@@ -32,6 +33,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _common import save, table  # noqa: E402
 from bench_segmentation import CachedEmbed, load_docs  # noqa: E402
 
+from samestory.analysis.names import names_match  # noqa: E402
+from samestory.analysis.ner import extract_entities_batch  # noqa: E402
 from samestory.cleaning.segmenter import SIDE_CHARS, _names  # noqa: E402
 
 PER_DOC = 6  # pairs drawn per document
@@ -73,10 +76,21 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return v / (np.linalg.norm(v, axis=-1, keepdims=True) + 1e-12)
 
 
+def _people_share(told: list[str], after: list[str]) -> list[float]:
+    """Per pair: the share of the people (PER entities) after that the story so far has named (0.5: none after)."""
+    told_e, after_e = (extract_entities_batch(texts, ["en"] * len(texts)) for texts in (told, after))
+    out = []
+    for t, a in zip(told_e, after_e):
+        pa, pt = [e for e in a if e.label == "PER"], [e for e in t if e.label == "PER"]
+        out.append(sum(any(e.key == f.key or names_match(e.text, f.text) for f in pt) for e in pa) / len(pa) if pa else 0.5)
+    return out
+
+
 def signals(ps, embed, tfidf, idf: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
     """Per pair: the scalar signals (each larger for "another story") and the embedding-pair features."""
     scalars, pair = [], []
-    for told, after, _ in ps:
+    people = _people_share([" ".join(t) for t, _, _ in ps], [" ".join(a) for _, a, _ in ps])
+    for (told, after, _), known in zip(ps, people):
         u, v = _unit(_unit(embed(told)).mean(axis=0)), _unit(_unit(embed(after)).mean(axis=0))
         cos = float(u @ v)
         nt, na = _names(told), _names(after)
@@ -85,7 +99,7 @@ def signals(ps, embed, tfidf, idf: dict[str, float]) -> tuple[np.ndarray, np.nda
         words_t, words_a = set(_WORD.findall(" ".join(told).lower())), set(_WORD.findall(" ".join(after).lower()))
         rare = {w for w in words_a if idf.get(w, RARE_IDF + 1) > RARE_IDF}
         rare_share = len(rare & words_t) / len(rare) if rare else 0.5
-        scalars.append([-cos, -names, -float((a @ b.T).toarray()[0, 0]), -rare_share])
+        scalars.append([-cos, -names, -known, -float((a @ b.T).toarray()[0, 0]), -rare_share])
         pair.append(np.concatenate([u * v, np.abs(u - v), [cos]]))
     return np.array(scalars), np.array(pair)
 
@@ -117,8 +131,9 @@ def main() -> None:
         f"cosine of mean embeddings ({embed.name})": s_dv[:, 0],
         "logistic regression over the embedding pair": pair_dv,
         "share of names after that the story gave": s_dv[:, 1],
-        "TF-IDF cosine": s_dv[:, 2],
-        f"share of rare words after (IDF > {RARE_IDF:g}) that the story used": s_dv[:, 3],
+        "share of people after (spaCy) that the story named": s_dv[:, 2],
+        "TF-IDF cosine": s_dv[:, 3],
+        f"share of rare words after (IDF > {RARE_IDF:g}) that the story used": s_dv[:, 4],
         "logistic regression over all of these": all_lr.decision_function(np.column_stack([s_dv, pair_dv])),
     }
     rows, result = [], {}
