@@ -2,7 +2,8 @@
 
 The question behind story segmentation's hardest boundaries: the next story comes with no headline,
 and it is another event of the same topic (ECB+ chose its documents to look alike). Pairs from ECB+
-documents: a story's first k lines (k drawn from 1 to its length less one, at most 40) against
+documents: the story so far (a document's first k lines, k drawn from 1 to its length less one; the
+last 40 of them at most) against
 
 - its own next lines (up to six): a continuation, the negatives;
 - the first six lines of a document about another event of the same topic;
@@ -12,9 +13,9 @@ Each signal's ROC AUC of "another story" against "continuation" is printed for t
 signals: the cosine of the mean sentence embeddings (the analysis embedder, or ``--embedder``), a
 logistic regression over the embedding pair, the share of the names after that the story has given
 (the segmenter's names), the share of the people after that it has named (spaCy's entities, matched
-across spellings as the analysis matches them), the TF-IDF cosine, the share of rare words after (IDF over 4 in the train
-documents) that the story has used, and a logistic regression over all of those. Learned signals
-are fitted on pairs from the train split, and every figure is read on the dev split.
+across spellings as the analysis matches them), the TF-IDF cosine, the share of rare words after
+(IDF over 4 in the train documents) that the story has used, and a logistic regression over all of
+those. Learned signals are fitted on pairs from the train split; every figure is read on the dev split.
 
     .venv/bin/python benchmarks/bench_story_change.py [--docs N] [--embedder NAME]
 """
