@@ -53,9 +53,7 @@ def incremental(ans, batch: int = 50, repair: bool = False, every: int = 0) -> d
     c = StoryClusterer()
     stretch = StretchRepair(c, every=every)
     for start in range(0, len(ans), batch):
-        placed = c.partial_fit(ans[start : start + batch])
-        if every:
-            stretch.placed(placed)
+        stretch.placed(c.partial_fit(ans[start : start + batch]))  # every 0: never repairs here
     if every:
         stretch.flush()
     if repair:

@@ -111,13 +111,8 @@ def update_stories(
     settings = settings or load_settings()
     clusterer = clusterer or story_clusterer(store, settings)
     placed = new = updated = undated = 0
-    merged = split = moved = 0
     stretch = StretchRepair(clusterer, every=settings.cluster.repair_every)  # a long run repairs a stretch at a time
-
-    def count(report: RepairReport | None) -> None:
-        nonlocal merged, split, moved
-        if report is not None:
-            merged, split, moved = merged + len(report.merged), split + len(report.created), moved + report.moved
+    repairs: list[RepairReport | None] = []
 
     for batch in store.unplaced(batch=settings.ingest.batch_size):
         analyses = analyse_cached(batch, store, settings=settings)
@@ -132,14 +127,16 @@ def update_stories(
         updated += sum(bool(p.note and p.note.startswith("updated")) for p in placements)
         undated += sum(by_id[p.article].article.published is None for p in placements)
         if repair:
-            count(stretch.placed(placements))  # what a repair holds stays bounded
+            repairs.append(stretch.placed(placements))  # what a repair holds stays bounded
         if progress is not None:
             progress(len(batch))
     if repair:
-        count(stretch.flush())
+        repairs.append(stretch.flush())
     if clusterer.dirty or clusterer.aliases:
         _save(store, clusterer, [])
-    return StoryUpdate(placed, new, updated, undated, merged, split, moved, store.count_stories())
+    done = [r for r in repairs if r is not None]
+    return StoryUpdate(placed, new, updated, undated, sum(len(r.merged) for r in done), sum(len(r.created) for r in done),
+                       sum(r.moved for r in done), store.count_stories())
 
 
 def _save(store: SQLiteStore, clusterer: StoryClusterer, rows: list) -> None:
