@@ -9,6 +9,8 @@ input: ``meta_lang`` (language), ``publish_date`` (published),
 
 from __future__ import annotations
 
+import re
+
 import logging
 from collections.abc import Mapping
 from datetime import date, datetime, timezone
@@ -26,6 +28,9 @@ log = logging.getLogger(__name__)
 _FIELDS = ("id", "url", "source", "title", "text", "html", "language", "published", "meta")
 # newspaper3k / SemEval name -> our name
 _ALIASES = {"meta_lang": "language", "publish_date": "published"}
+
+
+MIN_YEAR, MAX_YEAR = 1800, 2200  # a publication date outside these years is kept as meta.published_raw
 
 
 def parse_datetime(value: Any) -> datetime | None:
@@ -57,6 +62,8 @@ def parse_datetime(value: Any) -> datetime | None:
             ) from None
     else:
         raise InputError(f"published must be an ISO 8601 string, got {type(value).__name__}", code="SS104")
+    if not MIN_YEAR <= dt.year <= MAX_YEAR:  # date arithmetic (windows, weekdays) must not overflow
+        raise InputError(f"published must fall in the years {MIN_YEAR}-{MAX_YEAR}, got {value!r}", code="SS104")
     return dt if dt.tzinfo is not None else dt.replace(tzinfo=timezone.utc)
 
 
@@ -64,7 +71,10 @@ def source_from_url(url: str | None) -> str | None:
     """The outlet's host name, without ``www.``: ``https://www.reuters.com/x`` -> ``reuters.com``."""
     if not url:
         return None
-    host = urlsplit(url if "//" in url else f"//{url}").hostname
+    try:
+        host = urlsplit(url if "//" in url else f"//{url}").hostname
+    except ValueError:  # "http://[::1": not a URL one can take a host from
+        return None
     if not host:
         return None
     return host[4:] if host.startswith("www.") else host
@@ -112,11 +122,29 @@ def make_article(
     )
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_MAX_DEPTH = 20  # nesting kept in meta; deeper values are cut (a JSON line nested 990 deep)
+
+
+def _valid(value: Any, depth: int = 0) -> Any:
+    """Strings with lone surrogates ("\\ud800", which no file can hold) replaced by U+FFFD, recursively; nesting
+    deeper than ``_MAX_DEPTH`` cut to None."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if depth >= _MAX_DEPTH and isinstance(value, (Mapping, list)):
+        return None
+    if isinstance(value, Mapping):
+        return {_valid(str(k)): _valid(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_valid(v, depth + 1) for v in value]
+    return value
+
+
 def article_from_dict(obj: Any) -> Article:
     """Parse one article in the JSON form; raises InputError on a bad one."""
     if not isinstance(obj, Mapping):
         raise InputError(f"an article must be a JSON object, got {type(obj).__name__}", code="SS101")
-    obj = dict(obj)
+    obj = _valid(obj)
     description = obj.pop("meta_description", None)
     for alias in ("meta_lang", "publish_date"):
         value = obj.pop(alias, None)

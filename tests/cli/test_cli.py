@@ -99,3 +99,11 @@ def test_internal_error_is_one_line(monkeypatch, capsys):
 def test_quiet_prints_no_summary(fixtures, flag):
     out = run_cli(flag, "read", fixtures / "topic1.jsonl")
     assert out.returncode == 0 and out.stderr == ""
+
+
+def test_reading_a_missing_store_is_an_error_not_a_new_store(tmp_path, capsys):
+    missing = tmp_path / "typo.db"
+    for command in (["stories"], ["summary"], ["story", "x"]):
+        assert main([*command, "--db", str(missing)]) == 2
+        assert "SS304" in capsys.readouterr().err
+    assert not missing.exists()

@@ -123,3 +123,31 @@ def test_folder_of_10k_files_with_broken_ones(tmp_path):
     assert report.skipped == len(broken) + 1
     summary = report.summary()
     assert f"skipped {len(broken) + 1}" in summary and "malformed JSON" in summary
+
+
+def test_a_bad_record_never_ends_the_file(tmp_path):
+    """Each bad line is reported with its line number, and every good line around it is read."""
+    bad = ['{"text": 5}', '{"text": ["a"]}', '{"text": {"x": 1}}', '{"text": true}', '{"text": ' + "1" * 5000 + "}",
+           "[" * 990 + "]" * 990, '{"id": "u", "text": "url", "url": "http://[::1"}', '{"html": 5, "text": null}']
+    lines = []
+    for n, line in enumerate(bad):
+        lines += [f'{{"id": "good{n}", "text": "fine {n}"}}', line]
+    lines.append('{"id": "last", "text": "the end"}')
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    docs, report = _read(path)
+    ids = [d.article.id for d in docs]
+    assert ids == [x for n in range(len(bad)) for x in (f"good{n}", "u" if n == 6 else None) if x] + ["last"]
+    assert all(p.origin.startswith(f"{path}:") for p in report.problems) and report.skipped == len(bad) - 1
+
+
+def test_a_lone_surrogate_is_replaced_and_a_date_out_of_range_kept_raw(tmp_path):
+    path = tmp_path / "odd.jsonl"
+    path.write_text('{"id": "s", "text": "x \\ud800 y"}\n{"id": "p", "published": "0001-01-01", "text": "It rained."}\n'
+                    '{"id": "q", "published": "9999-12-31", "text": "It rained again."}\n')
+    docs, report = _read(path)
+    by_id = {d.article.id: d.article for d in docs}
+    assert by_id["s"].text == "x \ufffd y"
+    by_id["s"].text.encode("utf-8")  # writable anywhere
+    assert by_id["p"].published is None and by_id["p"].meta["published_raw"] == "0001-01-01"
+    assert by_id["q"].published is None

@@ -143,3 +143,12 @@ def test_highlight_escapes_and_marks_each_name_once():
 
     out = str(_highlight("Mark met <b>Marks</b> and mark", ["Mark", "mark", "Marks"]))
     assert out == "<mark>Mark</mark> met &lt;b&gt;<mark>Marks</mark>&lt;/b&gt; and <mark>mark</mark>"
+
+
+def test_a_url_that_is_not_http_is_never_a_link(client):
+    """Stored XSS through a url: "javascript:" (or any scheme but http/https) renders as plain text."""
+    doc = {"id": "x1", "text": _doc(1)["text"], "url": "javascript:alert(1)", "title": "Evil link"}
+    r = client.post("/articles", json=doc, headers=AUTH)
+    story = r.json()["articles"][0]["story"]
+    page = client.get(f"/story/{story}").text
+    assert "Evil link" in page and "javascript:" not in page

@@ -55,7 +55,7 @@ def _day(d: datetime | None) -> str:
 
 def run_list(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    with open_store(settings=settings) as store:
+    with open_store(settings=settings, create=False) as store:
         total, page = store.list_stories(limit=args.limit, offset=args.offset, text=args.search, entity=args.entity,
                                          source=args.source, since=_date(args.since, "--since"), until=_date(args.until, "--until"))
     if args.json:
@@ -74,7 +74,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_one(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    with open_store(settings=settings) as store:
+    with open_store(settings=settings, create=False) as store:
         story = store.get_story(args.id)
         if story is None:
             raise InputError(f"no story '{args.id}' in {settings.store.path} (see 'samestory stories')", code="SS109")
@@ -113,7 +113,7 @@ def run_one(args: argparse.Namespace) -> int:
 
 def run_repair(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    with open_store(settings=settings) as store:
+    with open_store(settings=settings, create=False) as store:
         up = update_stories(store, settings=settings, repair=False)
         merged, split, moved = repair_all(store, settings=settings)
         n = store.count_stories()

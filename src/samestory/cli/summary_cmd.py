@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    with open_store(settings=settings) as store:
+    with open_store(settings=settings, create=False) as store:
         stats = store.stats(top=args.top)
     if args.json:
         write_json_line(asdict(stats))

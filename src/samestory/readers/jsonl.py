@@ -19,7 +19,8 @@ __all__ = ["parse_json", "stream_jsonl", "open_jsonl"]
 
 def _with_text(obj: Any) -> Any:
     """An article given only as ``html`` gets its text extracted here."""
-    if isinstance(obj, dict) and not (obj.get("text") or "").strip() and isinstance(obj.get("html"), str):
+    text = obj.get("text") if isinstance(obj, dict) else None
+    if isinstance(obj, dict) and not (text.strip() if isinstance(text, str) else text) and isinstance(obj.get("html"), str):
         found = extract_html(obj["html"], obj.get("url"))
         if found is not None:
             obj = {**obj, "text": found["text"]}
@@ -28,11 +29,14 @@ def _with_text(obj: Any) -> Any:
 
 
 def _article(obj: Any, where: str, report: ReadReport) -> RawDocument | None:
+    """One record as a document; a bad record is reported and skipped, and never ends the file."""
     try:
         return RawDocument(article_from_dict(_with_text(obj)), where)
     except InputError as exc:
         report.skip(where, exc.message, exc.code)
-        return None
+    except (ValueError, TypeError, AttributeError, RecursionError, OverflowError) as exc:  # a record of a shape no check foresaw
+        report.skip(where, f"unreadable record ({type(exc).__name__}: {str(exc)[:200]}); skipped", "SS120")
+    return None
 
 
 def parse_json(text: str, origin: str, report: ReadReport) -> Iterator[RawDocument]:
@@ -63,6 +67,9 @@ def stream_jsonl(lines: Iterable[bytes], origin: str, report: ReadReport) -> Ite
                 continue
             except json.JSONDecodeError as exc:
                 report.skip(where, f"malformed JSON ({exc.msg}, column {exc.colno}); line skipped", "SS105")
+                continue
+            except (ValueError, RecursionError) as exc:  # a 5,000-digit number, nesting 990 deep
+                report.skip(where, f"JSON that cannot be read ({type(exc).__name__}: {str(exc)[:120]}); line skipped", "SS105")
                 continue
             doc = _article(obj, where, report)
             if doc is not None:

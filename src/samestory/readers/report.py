@@ -58,4 +58,5 @@ _LABELS = {
     "SS117": "empty file",
     "SS118": "file too large",
     "SS119": "unreadable file",
+    "SS120": "unreadable record",
 }

@@ -31,6 +31,18 @@ def _highlight(text: str, names: list[str]) -> Markup:
 templates.env.filters["highlight"] = _highlight
 
 
+def _web_link(url: str | None) -> str | None:
+    """The url when it is an http(s) address; None for anything else ("javascript:alert(1)", "data:..."), which a
+    page never renders as a link."""
+    if not url:
+        return None
+    scheme = url.strip().split(":", 1)[0].lower() if ":" in url else ""
+    return url if scheme in ("http", "https") else None
+
+
+templates.env.filters["web_link"] = _web_link
+
+
 def _page(request: Request, name: str, **ctx) -> HTMLResponse:
     return templates.TemplateResponse(request, name, ctx)
 
