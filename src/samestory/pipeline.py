@@ -109,7 +109,12 @@ def update_stories(
     ``clusterer``: one already holding this store's placements (a long-running server keeps one);
     default: built from the store."""
     settings = settings or load_settings()
-    clusterer = clusterer or story_clusterer(store, settings)
+    with store.writing():
+        return _update_stories(store, settings, progress, repair, clusterer or story_clusterer(store, settings))
+
+
+def _update_stories(store: SQLiteStore, settings: Settings, progress: Callable[[int], None] | None, repair: bool,
+                    clusterer: StoryClusterer) -> StoryUpdate:
     placed = new = updated = undated = 0
     stretch = StretchRepair(clusterer, every=settings.cluster.repair_every)  # a long run repairs a stretch at a time
     repairs: list[RepairReport | None] = []
@@ -151,7 +156,8 @@ def repair_all(store: SQLiteStore, *, settings: Settings | None = None) -> tuple
     """Re-cluster every placed article with the batch rule (the stories become exactly the batch
     stories of the store's articles); returns (merged, split off, moved)."""
     settings = settings or load_settings()
-    clusterer = story_clusterer(store, settings)
-    report = clusterer.repair()
-    _save(store, clusterer, [])
+    with store.writing():
+        clusterer = story_clusterer(store, settings)
+        report = clusterer.repair()
+        _save(store, clusterer, [])
     return len(report.merged), len(report.created), report.moved

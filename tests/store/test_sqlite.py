@@ -1,3 +1,4 @@
+import os
 import sqlite3
 
 import pytest
@@ -129,3 +130,28 @@ def test_stats(tmp_path, fixtures):
     assert stats.languages == (("en", 12),)
     assert len(stats.sources) <= 3
     assert stats.first_published <= stats.last_published
+
+
+def test_one_writer_at_a_time(tmp_path):
+    """A second writer waits for the first, then gives up with a message naming it; the lock is re-entrant
+    within one store object and released when the writer finishes."""
+    db = tmp_path / "w.db"
+    with SQLiteStore(db) as first, SQLiteStore(db) as second:
+        with first.writing():
+            with first.writing():  # re-entrant
+                pass
+            with pytest.raises(StoreError, match=f"another samestory process is writing.*pid {os.getpid()}"):
+                with second.writing(wait=0.2):
+                    pass
+        with second.writing(wait=0.2):  # released
+            assert first.changed_elsewhere() is False
+
+
+def test_a_writer_sees_another_connections_commit(tmp_path):
+    db = tmp_path / "v.db"
+    with SQLiteStore(db) as mine, SQLiteStore(db) as other:
+        mine.changed_elsewhere()
+        mine.add_articles([article_from_dict({"id": "one", "text": "Something happened in the town on Monday."})])
+        assert mine.changed_elsewhere() is False  # its own write
+        other.add_articles([article_from_dict({"id": "two", "text": "Something else happened on Tuesday."})])
+        assert mine.changed_elsewhere() is True

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
@@ -29,9 +32,14 @@ class SQLiteStore(StoryTables):
     Use as a context manager, or call :meth:`close`.
     """
 
+    LOCK_WAIT = 120.0  # seconds a second writer waits for the first before it gives up with a message
+
     def __init__(self, path: str | Path, *, keep_html: bool = False) -> None:
         self.path = str(path)
         self.keep_html = keep_html
+        self._lock_file: int | None = None
+        self._lock_depth = 0
+        self._data_version: int | None = None
         self._check_file()
         try:
             self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
@@ -50,6 +58,57 @@ class SQLiteStore(StoryTables):
         except StoreError:
             self._db.close()
             raise
+
+    # -- one writer at a time ---------------------------------------------------
+    @contextmanager
+    def writing(self, wait: float | None = None) -> Iterator[None]:
+        """Hold the store's writer lock (``PATH.lock``, an OS file lock: released when the process dies) for a run
+        of writes that must not interleave with another process's: placing articles in stories, repairing them.
+        A second writer waits up to ``wait`` seconds (``LOCK_WAIT``), then fails with a message naming the first.
+        Re-entrant within one store object."""
+        if self.path == ":memory:" or self._lock_depth:
+            self._lock_depth += 1
+            try:
+                yield
+            finally:
+                self._lock_depth -= 1
+            return
+        import fcntl
+
+        try:
+            fd = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StoreError(f"cannot create the writer lock '{self.path}.lock': {exc.strerror}", code="SS301") from None
+        deadline = time.monotonic() + (self.LOCK_WAIT if wait is None else wait)
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "another process"
+                    os.close(fd)
+                    raise StoreError(f"another samestory process is writing to '{self.path}' ({holder}); wait for it to "
+                                     "finish, or write to another store", code="SS305") from None
+                time.sleep(0.1)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()}".encode(), 0)
+        self._lock_file, self._lock_depth = fd, 1
+        try:
+            yield
+        finally:
+            self._lock_depth = 0
+            self._lock_file = None
+            os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    def changed_elsewhere(self) -> bool:
+        """Whether another connection has committed to the store since this one last asked (SQLite's
+        ``data_version``): a writer that keeps state in memory reloads it then."""
+        version = self._db.execute("PRAGMA data_version").fetchone()[0]
+        seen, self._data_version = self._data_version, version
+        return seen is not None and version != seen
 
     # -- opening -------------------------------------------------------------
     def _check_file(self) -> None:

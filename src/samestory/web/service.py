@@ -112,7 +112,7 @@ class Service:
                 articles.extend(clean(article_from_dict(item), settings=self.settings))
             except InputError as exc:
                 raise InputError(f"article {k}: {exc.message}", code=exc.code) from None
-        with self._write_lock:
+        with self._write_lock, self._writer.writing():
             self._writer.add_articles(articles)
             update_stories(self._writer, settings=self.settings, clusterer=self._writer_clusterer())
             out = []
@@ -122,8 +122,9 @@ class Service:
         return out
 
     def _writer_clusterer(self):
-        """The writer's clusterer, built from the store on first use (call under the write lock)."""
-        if self._clusterer is None:
+        """The writer's clusterer, built from the store on first use and again when another process (an ingest)
+        has written to the store since (call under the write lock)."""
+        if self._writer.changed_elsewhere() or self._clusterer is None:
             self._clusterer = story_clusterer(self._writer, self.settings)
         return self._clusterer
 
