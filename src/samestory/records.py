@@ -146,6 +146,22 @@ class Number:
 
 
 @dataclass(frozen=True, slots=True)
+class EventSignature:
+    """What a careful reader checks to tell one incident from a look-alike (``analysis.signature``): the days the
+    text states (resolved against publication), places below the country (``city:TR:malatya``, ``county:...``,
+    ``street:...``), ages of the people in it, counts of dead and injured, magnitudes, and its rare words with
+    their TF-IDF weights. Empty where the text says nothing of the kind."""
+
+    days: tuple[date, ...] = ()
+    places: tuple[str, ...] = ()
+    ages: tuple[int, ...] = ()
+    killed: tuple[float, ...] = ()
+    injured: tuple[float, ...] = ()
+    magnitudes: tuple[float, ...] = ()
+    terms: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Analysis:
     """Everything the scorer and the clusterer need to know about one article.
 
@@ -173,6 +189,7 @@ class Analysis:
     models: dict[str, str]
     notes: tuple[str, ...] = ()
     opening: np.ndarray | None = None
+    signature: EventSignature = EventSignature()
 
     @property
     def id(self) -> str:
@@ -195,6 +212,8 @@ class Explanation:
     aligned_sentences: tuple[tuple[str, str, float], ...]  # (sentence in a, sentence in b, similarity)
     only_a_sentences: tuple[str, ...]
     only_b_sentences: tuple[str, ...]
+    # the event signatures compared in plain words, decisive first ("different places: Malatya / Kahramanmaraş")
+    evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -97,8 +97,8 @@ class ClusterSettings:
     neighbours: int = 20
     min_cosine: float = 0.3
     window_days: int = 30
-    link_probability: float = 0.3
-    split_probability: float = 0.5
+    link_probability: float = 0.4
+    split_probability: float = 0.4
     protagonist_articles: int = 3
     protagonist_co_mention: float = 0.1
     index_articles: int = 50_000

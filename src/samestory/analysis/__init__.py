@@ -17,6 +17,7 @@ from .gazetteer import lookup_place
 from .matching import EntityMatch, match_entities
 from .ner import backend_for, extract_entities_batch
 from .opening import with_openings
+from .signature import event_signature
 from .vectors import embed_articles, minhash_of, sentences_of
 from .workers import analyse_in_workers, worker_count
 
@@ -87,10 +88,13 @@ def _analyse_batch(batch: list[Article], settings: Settings, embedder, times: St
         days = mentioned_days(art.text, art.published, lang)
         nums = numbers(art.text)
         s2 = time.perf_counter()
+        sig = event_signature(art.title, art.text, art.published, lang, entities, art.meta.get("dateline"))
+        s2b = time.perf_counter()
         mh = minhash_of(art.text)
         s3 = time.perf_counter()
         times["dates+numbers"] += s2 - s1
-        times["minhash"] += s3 - s2
+        times["signature"] += s2b - s2
+        times["minhash"] += s3 - s2b
         notes = []
         if lang is None:
             notes.append("language unknown: rules-based entities only")
@@ -111,6 +115,7 @@ def _analyse_batch(batch: list[Article], settings: Settings, embedder, times: St
                 notes=tuple(notes),
                 **vec,
                 minhash=mh,
+                signature=sig,
             )
         )
     times["language"] += t1 - t0

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from ..cleaning.dates import DATE_PATTERN, parse_date_line
 from ..records import Number
 
-__all__ = ["mentioned_days", "numbers"]
+__all__ = ["mentioned_days", "stated_days", "numbers"]
 
 _WEEKDAYS = {
     "en": ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
@@ -25,6 +25,8 @@ _RELATIVE = {
     "aujourd'hui": 0, "hier": -1, "demain": 1, "oggi": 0, "ieri": -1, "domani": 1, "dzisiaj": 0, "wczoraj": -1,
     "bugün": 0, "dün": -1, "сегодня": 0, "вчера": -1, "завтра": 1,
 }
+_RELATIVE_PHRASES = {"last night": -1, "tonight": 0, "this morning": 0, "early today": 0, "this afternoon": 0,
+                     "letzte nacht": -1, "anoche": -1, "la nuit dernière": -1, "ieri sera": -1}
 _WORD = re.compile(r"\w[\w'’]*", re.UNICODE)
 _NUMBER = re.compile(
     r"(?<![\w.,:])(\d{1,3}(?:[,.\u00a0\u202f ]\d{3})+|\d+(?:[.,]\d+)?)"
@@ -40,10 +42,19 @@ _MAX_NUMBERS = 40
 
 def mentioned_days(text: str, published: datetime | None, language: str | None, *, max_chars: int = 6000) -> tuple[date, ...]:
     """The publication day, explicit dates in the text, and weekdays/relative days resolved against publication."""
+    days = set(stated_days(text, published, language, max_chars=max_chars, phrases=False))
+    if published:
+        days.add(published.date())
+    return tuple(sorted(days))
+
+
+def stated_days(text: str, published: datetime | None, language: str | None, *, max_chars: int = 6000,
+                phrases: bool = True) -> tuple[date, ...]:
+    """The days the text itself states: explicit dates, and weekdays ("on Thursday": the last such day on or
+    before publication) and relative days ("yesterday"; with ``phrases``, also "last night", "this morning")
+    resolved against publication. (The scorer's ``days`` were made without the phrases.)"""
     days: set[date] = set()
     base = published.date() if published else None
-    if base:
-        days.add(base)
     sample = text[:max_chars]
     for m in DATE_PATTERN.finditer(sample):
         found = parse_date_line(m.group(0), [language] if language else None)
@@ -51,12 +62,16 @@ def mentioned_days(text: str, published: datetime | None, language: str | None, 
             days.add(found.date())
     if base is not None:
         names = _WEEKDAYS.get(language or "en", _WEEKDAYS["en"])
+        lowered = sample.lower()
         for word in {w.lower() for w in _WORD.findall(sample)}:
-            if word in names:  # "on Thursday": the last such day on or before publication
+            if word in names:
                 back = (base.weekday() - names.index(word)) % 7
                 days.add(base - timedelta(days=back))
             elif word in _RELATIVE:
                 days.add(base + timedelta(days=_RELATIVE[word]))
+        for phrase, shift in _RELATIVE_PHRASES.items() if phrases else ():
+            if phrase in lowered:
+                days.add(base + timedelta(days=shift))
     return tuple(sorted(days))
 
 

@@ -132,6 +132,15 @@ def _known(gram: str, language: str | None) -> str | None:
     return None
 
 
+def _inside_a_name(tokens: list[str], i: int, before: list[str], language: str | None) -> bool:
+    """A one-word town between two unknown capitalised words is a name's part ("Innenminister Ali Yerlikaya": Ali
+    is a town in India too); a country, a demonym or an organisation is never."""
+    if not before or i + 1 >= len(tokens) or _known(tokens[i + 1], language) or tokens[i + 1].lower() in _ORG_WORDS:
+        return False
+    place = _lemma_place(tokens[i], language)
+    return place is not None and place.city is not None
+
+
 def _split_span(tokens: list[str], language: str | None) -> list[tuple[str, str]]:
     """A run of capitalised words -> known places/organisations (longest first) and the names between them."""
     out: list[tuple[str, str]] = []
@@ -140,6 +149,8 @@ def _split_span(tokens: list[str], language: str | None) -> list[tuple[str, str]
     while i < len(tokens):
         for n in (3, 2, 1):
             gram = " ".join(tokens[i : i + n])
+            if n == 1 and _inside_a_name(tokens, i, rest, language):
+                continue
             if i + n <= len(tokens) and (label := _known(gram, language)):
                 if rest:
                     out.append((" ".join(rest), "NAME"))
@@ -183,10 +194,20 @@ def _rule_mentions(text: str, language: str | None) -> list[tuple[str, str]]:
     return out
 
 
+# "Malatya province", "the city of Malatya", "Provinz Malatya", "provincia de Malatya": the place is Malatya
+_ADMIN = regex.compile(
+    r"^(?:the\s+)?(?:city|town|province|region|district|village|Provinz|Stadt|Region|provincia|ciudad|región|"
+    r"province|ville|région|regione|città|prowincja|miasto|область|город)\s+(?:of\s+|de\s+|di\s+|du\s+)?"
+    r"|\s+(?:province|region|district|city|Provinz|ili|vilayeti|oblast|области|governorate)$", regex.I)
+
+
 @lru_cache(maxsize=32768)
 def _lemma_place(text: str, language: str | None):
-    """A place by its name, else by its words' lemmas (Ливии -> Ливия, Libya'da -> Libya)."""
+    """A place by its name, else by its words' lemmas (Ливии -> Ливия, Libya'da -> Libya), else without the
+    administrative word beside it ("Malatya province" -> Malatya)."""
     hit = lookup_place(text)
+    if hit is None and (bare := _ADMIN.sub("", text).strip()) and bare != text:
+        hit = lookup_place(bare)
     if hit is not None:
         return hit
     if language == "ar":  # attached clitics: و (and), ب (in), ل (to), ك (as), ف, and the article ال

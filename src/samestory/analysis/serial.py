@@ -12,6 +12,7 @@ import numpy as np
 
 from ..articles import article_from_dict, article_to_dict
 from ..records import Analysis, Entity, Number
+from .signature import event_signature, signature_from_list, signature_to_list
 
 __all__ = ["analysis_to_dict", "analysis_to_bytes", "analysis_from_bytes"]
 
@@ -37,6 +38,8 @@ def analysis_to_dict(an: Analysis, *, vectors: bool = False) -> dict[str, Any]:
         "numbers": [{"value": n.value, "unit": n.unit, "text": n.text} for n in an.numbers],
         "sentences": len(an.sentences),
         "minhash": f"{len(an.minhash)} x uint64",
+        "signature": {k: v for k, v in zip(("days", "places", "ages", "killed", "injured", "magnitudes", "terms"),
+                                           signature_to_list(an.signature)[1:]) if v},
     }
     if an.notes:
         out["notes"] = list(an.notes)
@@ -58,6 +61,7 @@ def analysis_to_bytes(an: Analysis) -> bytes:
         "sentences": list(an.sentences),
         "models": an.models,
         "notes": list(an.notes),
+        "signature": signature_to_list(an.signature),
     }
     arrays, specs, offset = [], {}, 0
     for k in (*_ARRAYS, "opening") if an.opening is not None else _ARRAYS:
@@ -93,15 +97,22 @@ def _from_npz(data: bytes) -> Analysis:
 
 
 def _record(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> Analysis:
+    article = article_from_dict(meta["article"])
+    entities = tuple(Entity(*e) for e in meta["entities"])
+    signature = signature_from_list(meta["signature"]) if "signature" in meta else None
+    if signature is None:  # cached before signatures, or by another version of them: made now (no model, ~1 ms)
+        signature = event_signature(article.title, article.text, article.published, meta["language"], entities,
+                                    article.meta.get("dateline"))
     return Analysis(
-        article=article_from_dict(meta["article"]),
+        article=article,
         language=meta["language"],
-        entities=tuple(Entity(*e) for e in meta["entities"]),
+        entities=entities,
         countries=tuple(meta["countries"]),
         days=tuple(date.fromisoformat(d) for d in meta["days"]),
         numbers=tuple(Number(*n) for n in meta["numbers"]),
         sentences=tuple(meta["sentences"]),
         models=meta["models"],
         notes=tuple(meta["notes"]),
+        signature=signature,
         **arrays,
     )

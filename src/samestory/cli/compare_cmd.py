@@ -44,6 +44,8 @@ def _verdict(score: PairScore) -> str:
              "  " + ", ".join(f"{d} {getattr(score, d):.2f}" for d in DIMENSIONS[1:])]
     ex = score.explanation
     if ex is not None:
+        if ex.evidence:
+            lines.append("  evidence: " + "; ".join(ex.evidence))
         if ex.matched_entities:
             lines.append("  shared entities: " + "; ".join(a if a == b else f"{a} = {b}" for a, b, _ in ex.matched_entities[:12]))
         if ex.only_a_entities or ex.only_b_entities:

@@ -2,9 +2,13 @@
 
 The pair scorer answers SemEval's question (how similar are two articles, 1-4); a story
 needs a stricter one: the same event, not the same kind of event. The linker is a LightGBM
-classifier over the scorer's pair features plus the scorer's own seven scores and
-probability, trained by ``scripts/train_linker.py`` on ECB+ train (gold events) and the
-SemEval train split. Shipped as a LightGBM text model: no pickle.
+classifier over the scorer's pair features, the scorer's own seven scores and probability,
+who the articles are about, and the evidence of their event signatures (``scoring.evidence``:
+incident days, places, ages, counts, rare words), trained by ``scripts/train_linker.py`` on
+ECB+ train (gold events), the gun-violence incidents of its training weeks (look-alike events
+of the same days) and the SemEval train split. Its probability is the one meaning of "same
+story" everywhere: ``compare``, the clusterer, the CLI, the API and the pages. Shipped as a
+LightGBM text model: no pickle.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import numpy as np
 from ..analysis.matching import EntityIndex, EntityMatch, match_entities
 from ..errors import ModelError
 from ..records import Analysis, Entity
+from ..scoring.evidence import EVIDENCE_FEATURES, contradicted, evidence_features
 from ..scoring.features import FEATURE_NAMES, feature_matrix
 from ..scoring.model import DIMENSIONS, load_scorer
 from .candidates import ROUND
@@ -29,7 +34,8 @@ LINKER_DIR = Path(__file__).parent / "model"
 # who the story is about: look-alike events of one topic (two DUI arrests of one team's players)
 # share places, organisations and vocabulary and differ in their central people
 ACTOR_FEATURES = ["main_per_matched", "main_per_mentions", "top_actors_matched"]
-LINK_FEATURES: list[str] = [*FEATURE_NAMES, *(f"scorer_{d}" for d in DIMENSIONS), "scorer_probability", *ACTOR_FEATURES]
+LINK_FEATURES: list[str] = [*FEATURE_NAMES, *(f"scorer_{d}" for d in DIMENSIONS), "scorer_probability", *ACTOR_FEATURES,
+                            *EVIDENCE_FEATURES]
 
 
 def _ranked(entities, labels: tuple[str, ...]) -> list[Entity]:
@@ -84,7 +90,8 @@ def link_features(pairs: Sequence[tuple[Analysis, Analysis]]) -> np.ndarray:
     preds = scorer.predict(X)
     extra = np.column_stack([*(preds[d] for d in DIMENSIONS), scorer.probability(X)])
     actors = np.array([actor_features(a, b, m, d) for (a, b), m, d in zip(pairs, matches, duo)], dtype=np.float64)
-    return np.hstack([X, extra, actors])
+    evidence = np.array([evidence_features(a, b) for a, b in pairs], dtype=np.float64)
+    return np.hstack([X, extra, actors, evidence])
 
 
 @lru_cache(maxsize=2)
@@ -102,12 +109,18 @@ def load_linker(directory: str | None = None):
     return booster
 
 
+CONTRADICTED = 0.05  # the most a pair whose event signatures contradict each other gets (``evidence.contradicted``)
+
+
 def link_probabilities(pairs: Sequence[tuple[Analysis, Analysis]], *, linker=None) -> np.ndarray:
-    """P(same story) per pair, rounded to 1e-6 (identical texts: 1.0); ``linker``: a booster other than the shipped one."""
+    """P(same story) per pair, rounded to 1e-6 (identical texts: 1.0; signatures that contradict each other: at
+    most ``CONTRADICTED``); ``linker``: a booster other than the shipped one."""
     if not pairs:
         return np.zeros(0)
     p = (linker or load_linker()).predict(link_features(pairs))
     for k, (a, b) in enumerate(pairs):
         if a.article.content_hash == b.article.content_hash and a.article.text.strip():
             p[k] = 1.0
+        elif contradicted(a, b):
+            p[k] = min(p[k], CONTRADICTED)
     return np.round(p, ROUND)

@@ -1,8 +1,12 @@
 """compare(a, b) -> PairScore: the seven SemEval-2022 scores, a same-story probability, and why.
 
 Scores are on the SemEval scale, 1 = very similar ... 4 = very dissimilar, for Overall and
-Geography, Entities, Time, Narrative, Style, Tone. Symmetric by construction: every feature
-is a symmetric function of the two analyses.
+Geography, Entities, Time, Narrative, Style, Tone: graded similarity. ``probability`` and
+``same_story`` answer another question, *do the two report the same real-world event (follow-ups
+included)?*, and come from the story linker (``clustering.linker``), the model the clusterer links
+with: ``same_story`` is ``probability >= cluster.link_probability``, so compare, the CLI, the API,
+the pages and the stories mean one thing by it. Symmetric by construction: every feature is a
+symmetric function of the two analyses.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from ..analysis.matching import EntityMatch, match_entities
 from ..analysis.opening import has_opening, with_openings
 from ..records import Analysis, Article, Explanation, PairScore
 from ..settings import Settings, load_settings
+from .evidence import evidence_words
 from .features import feature_matrix, sentence_similarity
 from .model import DIMENSIONS, load_scorer
 
@@ -56,6 +61,7 @@ def explain(a: Analysis, b: Analysis, *, match: EntityMatch | None = None, sim: 
         aligned_sentences=tuple(aligned[:_MAX_LISTED]),
         only_a_sentences=tuple(only_a[:_MAX_LISTED]),
         only_b_sentences=tuple(only_b[:_MAX_LISTED]),
+        evidence=evidence_words(a, b),
     )
 
 
@@ -63,16 +69,15 @@ def _identical(a: Analysis, b: Analysis) -> bool:
     return " ".join(a.article.text.split()) == " ".join(b.article.text.split()) and bool(a.article.text.strip())
 
 
-def _predict(pairs: Sequence[tuple[Analysis, Analysis]], contexts) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Scores and P(same story) per pair: by the scorer with the opening feature where both sides have
-    an opening vector from the embedder it was trained with, by the base scorer elsewhere."""
+def _predict(pairs: Sequence[tuple[Analysis, Analysis]], contexts) -> dict[str, np.ndarray]:
+    """Scores per pair: by the scorer with the opening feature where both sides have an opening vector from
+    the embedder it was trained with, by the base scorer elsewhere."""
     if any(a.opening is not None and b.opening is not None for a, b in pairs):  # the scorer loaded only when it may be used
         made_by = load_scorer(opening=True).opening_embedder
         both = np.array([has_opening(a, made_by) and has_opening(b, made_by) for a, b in pairs], dtype=bool)
     else:
         both = np.zeros(len(pairs), dtype=bool)
     preds = {dim: np.zeros(len(pairs)) for dim in DIMENSIONS}
-    probs = np.zeros(len(pairs))
     for opening in (True, False):
         rows = np.flatnonzero(both == opening)
         if not len(rows):
@@ -81,26 +86,28 @@ def _predict(pairs: Sequence[tuple[Analysis, Analysis]], contexts) -> tuple[dict
         X = feature_matrix([pairs[k] for k in rows], [contexts[k] for k in rows] if contexts else None, scorer.features)
         for dim, values in scorer.predict(X).items():
             preds[dim][rows] = values
-        probs[rows] = scorer.probability(X)
-    return preds, probs
+    return preds
 
 
-def _score_rows(pairs: Sequence[tuple[Analysis, Analysis]], *, explain_pairs: bool) -> list[PairScore]:
+def _score_rows(pairs: Sequence[tuple[Analysis, Analysis]], settings: Settings, *, explain_pairs: bool) -> list[PairScore]:
+    from ..clustering.linker import link_probabilities  # the linker reads this package's features
+
     # with explanations, the entity matching and sentence matrix are computed once and serve both
     contexts = [(match_entities(a, b), sentence_similarity(a, b)) for a, b in pairs] if explain_pairs else None
-    preds, probs = _predict(pairs, contexts)
+    preds = _predict(pairs, contexts)
+    probs = link_probabilities(pairs)  # identical texts: 1
     out = []
     for k, (a, b) in enumerate(pairs):
         scores = {dim: round(float(preds[dim][k]), 3) for dim in DIMENSIONS}
         prob = float(probs[k])
         if _identical(a, b):  # the same text: every dimension "very similar"
-            scores, prob = {dim: 1.0 for dim in DIMENSIONS}, 1.0
+            scores = {dim: 1.0 for dim in DIMENSIONS}
         out.append(
             PairScore(
                 a=a.id,
                 b=b.id,
                 **scores,
-                same_story=prob >= 0.5,
+                same_story=prob >= settings.cluster.link_probability,
                 probability=round(prob, 4),
                 explanation=explain(a, b, match=contexts[k][0], sim=contexts[k][1]) if contexts else None,
             )
@@ -123,7 +130,7 @@ def compare(a: Article | Analysis, b: Article | Analysis, *, settings: Settings 
     when they lack one and ``score.opening_embedder`` is set)."""
     settings = settings or load_settings()
     an_a, an_b = _analysed([a, b], settings)
-    return _score_rows([(an_a, an_b)], explain_pairs=explanation)[0]
+    return _score_rows([(an_a, an_b)], settings, explain_pairs=explanation)[0]
 
 
 def compare_many(
@@ -139,7 +146,7 @@ def compare_many(
 
     def flush() -> list[PairScore]:
         flat = _analysed([x for pair in batch for x in pair], settings)
-        return _score_rows([(flat[2 * i], flat[2 * i + 1]) for i in range(len(batch))], explain_pairs=explanation)
+        return _score_rows([(flat[2 * i], flat[2 * i + 1]) for i in range(len(batch))], settings, explain_pairs=explanation)
 
     for pair in pairs:
         batch.append(pair)
