@@ -18,7 +18,7 @@ def test_two_concurrent_ingests_leave_the_store_whole(tmp_path):
         files.append(path)
     procs = [subprocess.Popen([sys.executable, "-m", "samestory", "-q", "ingest", str(f), "--db", str(db)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for f in files]
-    results = [(p.wait(timeout=600), p.stderr.read()) for p in procs]
+    results = [(p.returncode, out[1]) for p in procs for out in [p.communicate(timeout=600)]]
     for code, err in results:
         assert code == 0 or (code == 2 and "SS305" in err), err[-2000:]
     con = sqlite3.connect(db)

@@ -222,25 +222,34 @@ class StoryClusterer:
         """For each vector, placed articles within the window and above min_cosine, best first (at most ``neighbours``)."""
         cfg = self.settings.cluster
         out: list[list[tuple[str, float]]] = [[] for _ in range(len(vectors))]
-        count = min(len(self._key) - self._n_out, cfg.neighbours * 4)
+        held = len(self._key) - self._n_out
+        count = min(held, cfg.neighbours * 4)
         if count < 1:
             return out
-        self._index.set_ef(max(64, 2 * count))
-        keys, dists = self._index.knn_query(vectors.astype(np.float32), k=count)
         window = cfg.window_days * 86400.0
-        for r in range(len(vectors)):
-            cands = []
-            for key, dist in zip(keys[r], dists[r]):
-                key = int(key)
-                if key >= len(self._ids) or self._ids[key] is None:
-                    continue
-                sim = round(1.0 - float(dist), ROUND)
-                t = self._time[key]
-                if sim < cfg.min_cosine or (abs(t - stamps[r]) > window):  # NaN: near every date
-                    continue
-                cands.append((self._ids[key], sim))
-            cands.sort(key=lambda c: (-c[1], c[0]))
-            out[r] = cands[: cfg.neighbours]
+        todo = list(range(len(vectors)))
+        while todo:
+            self._index.set_ef(max(64, 2 * count))
+            keys, dists = self._index.knn_query(vectors[todo].astype(np.float32), k=count)
+            short = []
+            for n, r in enumerate(todo):
+                cands, nearest = [], 1.0
+                for key, dist in zip(keys[n], dists[n]):
+                    key = int(key)
+                    nearest = 1.0 - float(dist)
+                    if key >= len(self._ids) or self._ids[key] is None:
+                        continue
+                    sim = round(1.0 - float(dist), ROUND)
+                    t = self._time[key]
+                    if sim < cfg.min_cosine or (abs(t - stamps[r]) > window):  # NaN: near every date
+                        continue
+                    cands.append((self._ids[key], sim))
+                cands.sort(key=lambda c: (-c[1], c[0]))
+                out[r] = cands[: cfg.neighbours]
+                # articles outside the window took places among the nearest: look further, while nearer ones remain
+                if len(cands) < cfg.neighbours and count < held and nearest >= cfg.min_cosine:
+                    short.append(r)
+            todo, count = short, min(held, 4 * count)
         return out
 
     def partial_fit(self, analyses: Sequence[Analysis]) -> list[Placement]:
