@@ -30,6 +30,7 @@ _FIELDS = ("id", "url", "source", "title", "text", "html", "language", "publishe
 _ALIASES = {"meta_lang": "language", "publish_date": "published"}
 
 
+MAX_TITLE_CHARS = 1_000  # a longer title is cut (meta.title_truncated: its length)
 MIN_YEAR, MAX_YEAR = 1800, 2200  # a publication date outside these years is kept as meta.published_raw
 
 
@@ -107,6 +108,10 @@ def make_article(
     """Build an Article, filling the id from the content hash and the source from the url."""
     if not (text and text.strip()) and not (html and html.strip()):
         raise InputError("article has neither text nor html; give at least one", code="SS102")
+    meta = dict(meta or {})
+    if title is not None and len(title) > MAX_TITLE_CHARS:  # a title is a line: 300 kB of it cost gigabytes downstream
+        meta["title_truncated"] = len(title)
+        title = title[:MAX_TITLE_CHARS]
     if id is None:
         id = "h" + content_hash(f"{title or ''}\n{text or html or ''}")[:16]
     return Article(
@@ -118,7 +123,7 @@ def make_article(
         language=language.lower() if language else None,
         published=published,
         html=html,
-        meta=dict(meta or {}),
+        meta=meta,
     )
 
 

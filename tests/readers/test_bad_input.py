@@ -151,3 +151,10 @@ def test_a_lone_surrogate_is_replaced_and_a_date_out_of_range_kept_raw(tmp_path)
     by_id["s"].text.encode("utf-8")  # writable anywhere
     assert by_id["p"].published is None and by_id["p"].meta["published_raw"] == "0001-01-01"
     assert by_id["q"].published is None
+
+
+def test_a_huge_title_is_cut_and_said(tmp_path):
+    path = tmp_path / "title.jsonl"
+    path.write_text('{"id": "t", "title": "' + "word " * 60_000 + '", "text": "A short story about rain."}\n')
+    (doc,), report = _read(path)
+    assert len(doc.article.title) <= 1_000 and doc.article.meta["title_truncated"] == len(("word " * 60_000).strip())

@@ -152,3 +152,25 @@ def test_a_url_that_is_not_http_is_never_a_link(client):
     story = r.json()["articles"][0]["story"]
     page = client.get(f"/story/{story}").text
     assert "Evil link" in page and "javascript:" not in page
+
+
+def test_foreign_hosts_and_cross_site_writes_are_refused(demo_db, tmp_path):
+    """DNS rebinding: a Host the server was not started for gets 400; CSRF: a write whose Origin is another site gets
+    403 even without a token; the server's own page may still post."""
+    import shutil
+
+    from fastapi.testclient import TestClient
+
+    from samestory.web import create_app
+    from samestory.web.app import LOOPBACK_HOSTS
+
+    db = tmp_path / "host.db"
+    shutil.copy(demo_db, db)
+    app = create_app(str(db), allowed_hosts=LOOPBACK_HOSTS, warm=False)
+    with TestClient(app, base_url="http://127.0.0.1:8000") as c:
+        assert c.get("/health").status_code == 200
+        assert c.get("/health", headers={"host": "evil.example"}).status_code == 400
+        doc = {"id": "csrf", "text": _doc(1)["text"]}
+        assert c.post("/articles", json=doc, headers={"origin": "http://evil.example"}).status_code == 403
+        assert c.get("/articles/csrf").status_code == 404
+        assert c.post("/articles", json=doc, headers={"origin": "http://127.0.0.1:8000"}).status_code == 201

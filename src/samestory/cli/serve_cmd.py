@@ -42,8 +42,10 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from ..web import create_app
+    from ..web.app import LOOPBACK_HOSTS
 
-    app = create_app(settings.store.path, settings=settings, token=token)
+    app = create_app(settings.store.path, settings=settings, token=token,
+                     allowed_hosts=LOOPBACK_HOSTS if is_loopback(args.host) else None)
     if not args.quiet:
         print(f"samestory: serving {settings.store.path} on http://{args.host}:{args.port}/ (API docs at /docs)"
               + ("; writes need the token" if token else "; writes open (loopback, no token)"), file=sys.stderr)

@@ -6,6 +6,7 @@ import hmac
 import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -18,7 +19,7 @@ from ..errors import InputError, SamestoryError
 from ..settings import Settings
 from .service import Service
 
-__all__ = ["create_app", "MAX_BODY_BYTES"]
+__all__ = ["create_app", "LOOPBACK_HOSTS", "MAX_BODY_BYTES"]
 
 MAX_BODY_BYTES = 5_000_000
 log = logging.getLogger(__name__)
@@ -32,10 +33,16 @@ class _TooLarge(Exception):
     pass
 
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
 def create_app(db: str, *, settings: Settings | None = None, token: str | None = None, max_body: int = MAX_BODY_BYTES,
-               warm: bool = True) -> FastAPI:
+               warm: bool = True, allowed_hosts: tuple[str, ...] | None = None) -> FastAPI:
     """The samestory app over the store at ``db``; writes need ``Authorization: Bearer <token>`` when a token is set.
-    ``warm``: load the models at start-up rather than on the first request that needs them."""
+    ``warm``: load the models at start-up rather than on the first request that needs them. ``allowed_hosts``: the
+    names a request's ``Host`` may give (others get 400: DNS rebinding; ``samestory serve`` on a loopback address
+    allows only the loopback names). A write whose ``Origin`` is not the server's own is refused (403), token or
+    not: a page of another site cannot post to a token-less server on this machine."""
     from . import api, pages
 
     service = Service(db, settings=settings)
@@ -57,6 +64,19 @@ def create_app(db: str, *, settings: Settings | None = None, token: str | None =
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+
+    @app.middleware("http")
+    async def same_origin_writes(request: Request, call_next):
+        origin = request.headers.get("origin")
+        if request.method not in ("GET", "HEAD", "OPTIONS") and origin is not None:
+            if urlsplit(origin).netloc.lower() != request.headers.get("host", "").lower():
+                return _error(403, "SS403", f"a write from another site ({origin[:100]}) is refused")
+        return await call_next(request)
+
+    if allowed_hosts is not None:
+        from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
 
     @app.middleware("http")
     async def limit_body(request: Request, call_next):
