@@ -63,10 +63,10 @@ def main() -> None:
             share = {k: v / total for k, v in times.items()}
             label = f"{ner}, {chars} chars" + (f", {sentences} sentences" if sentences else "")
             rows.append([name, label, len(arts), rate, f"{1000 * total / len(arts):.1f}",
-                         *(f"{share.get(k, 0):.0%}" for k in ("language", "embeddings", "entities", "dates+numbers", "minhash"))])
+                         *(f"{share.get(k, 0):.0%}" for k in ("language", "embeddings", "entities", "dates+numbers", "signature", "minhash"))])
             result[f"{name} | {label}"] = {"articles": len(arts), "per_s": rate, "stage_seconds": dict(times)}
     table("analysis throughput (analysis workers as analyse.workers sets them: one per core)",
-          ["corpus", "entities", "articles", "articles/s", "stage ms/article (all processes)", "language", "embeddings", "entities", "dates+numbers", "minhash"], rows)
+          ["corpus", "entities", "articles", "articles/s", "stage ms/article (all processes)", "language", "embeddings", "entities", "dates+numbers", "signature", "minhash"], rows)
     print(f"peak memory: {peak_rss_mb():.0f} MB")
     result["peak_rss_mb"] = peak_rss_mb()
     save("analysis" if args.limit is None else "analysis-smoke", result)
