@@ -158,3 +158,19 @@ def test_a_huge_title_is_cut_and_said(tmp_path):
     path.write_text('{"id": "t", "title": "' + "word " * 60_000 + '", "text": "A short story about rain."}\n')
     (doc,), report = _read(path)
     assert len(doc.article.title) <= 1_000 and doc.article.meta["title_truncated"] == len(("word " * 60_000).strip())
+
+
+def test_an_overlong_line_is_skipped_as_it_streams_and_blank_lines_are_counted(tmp_path):
+    """A gzip bomb (one 60 MB line, 60 kB compressed) is reported without being held; a run of blank lines is
+    counted, not looped over; line numbers stay right around them."""
+    from samestory.readers.jsonl import stream_jsonl
+
+    path = tmp_path / "bomb.jsonl.gz"
+    with gzip.open(path, "wb") as fh:
+        fh.write(b'{"id": "a", "text": "before"}\n{"text": "' + b"x" * 60_000_000 + b'"}\n' + b"\n" * 3_000_000)
+        fh.write(b'{"id": "b", "text": "after"}\n')
+    report = ReadReport()
+    with gzip.open(path, "rb") as fh:
+        docs = list(stream_jsonl(fh, str(path), report, max_line=1_000_000))
+    assert [d.article.id for d in docs] == ["a", "b"] and docs[1].origin == f"{path}:{3_000_003}"
+    assert _codes(report) == ["SS118"] and report.problems[0].origin == f"{path}:2"

@@ -78,8 +78,8 @@ def _read_file(path: Path, root: Path | None, settings: Settings, report: ReadRe
         )
     report.files += 1
     if fmt == "jsonl":
-        with open_jsonl(origin) as fh:
-            yield from stream_jsonl(fh, origin, report)
+        with open_jsonl(origin) as fh:  # streamed: one line (one article) at most read.max_file_bytes
+            yield from stream_jsonl(fh, origin, report, max_line=settings.read.max_file_bytes)
         return
     size = path.stat().st_size
     if size > settings.read.max_file_bytes:
@@ -136,7 +136,7 @@ def read(
     for source in sources:
         if str(source) == "-":
             report.files += 1
-            for doc in stream_jsonl(sys.stdin.buffer, "-", report):
+            for doc in stream_jsonl(sys.stdin.buffer, "-", report, max_line=settings.read.max_file_bytes):
                 report.articles += 1
                 yield doc
             continue

@@ -52,13 +52,57 @@ def parse_json(text: str, origin: str, report: ReadReport) -> Iterator[RawDocume
             yield doc
 
 
-def stream_jsonl(lines: Iterable[bytes], origin: str, report: ReadReport) -> Iterator[RawDocument]:
+MAX_LINE_BYTES = 50_000_000  # a longer line (one article) is reported and skipped, never held whole (the readers
+# pass read.max_file_bytes)
+_CHUNK = 1 << 16
+
+
+def _lines(stream: IO[bytes] | Iterable[bytes], origin: str, report: ReadReport, max_line: int) -> Iterator[tuple[int, bytes]]:
+    """(line number, line) of the non-blank lines, read 64 kB at a time: a line over ``max_line`` bytes is
+    reported and skipped as it streams past (a gzip bomb of one 1 GB line costs no memory), and a gigabyte of blank
+    lines is counted, not looped over."""
+    # read1: what is there, so the lines before a truncated gzip's cut come out before its error
+    read = getattr(stream, "read1", None) or getattr(stream, "read", None)
+    if read is None:  # any iterable of lines (tests, other callers)
+        for lineno, raw in enumerate(stream, 1):
+            if raw.strip():
+                yield lineno, raw
+        return
+    lineno, pending, too_long = 0, b"", False
+    while True:
+        chunk = read(_CHUNK)
+        if not chunk:
+            break
+        if not pending and not too_long and not chunk.strip():  # blank lines only: counted
+            lineno += chunk.count(b"\n")
+            continue
+        parts = chunk.split(b"\n")
+        for k, part in enumerate(parts[:-1]):
+            lineno += 1
+            if k == 0:
+                part, pending = pending + part, b""
+            if too_long:
+                too_long = False
+                report.skip(f"{origin}:{lineno}", f"line over {max_line:,} bytes (read.max_file_bytes; one article); skipped", "SS118")
+            elif part.strip():
+                yield lineno, part
+        tail = parts[-1] if len(parts) > 1 else pending + parts[-1]
+        if too_long or len(tail) > max_line:
+            too_long, pending = True, b""
+        else:
+            pending = tail
+    if too_long:
+        report.skip(f"{origin}:{lineno + 1}", f"line over {max_line:,} bytes (read.max_file_bytes; one article); skipped", "SS118")
+    elif pending.strip():
+        yield lineno + 1, pending
+
+
+def stream_jsonl(lines: IO[bytes] | Iterable[bytes], origin: str, report: ReadReport, *,
+                 max_line: int = MAX_LINE_BYTES) -> Iterator[RawDocument]:
     """One article per line; a bad line is reported as ``file:line`` and skipped."""
     lineno = 0
     try:
-        for lineno, raw in enumerate(lines, 1):
-            if not raw.strip():
-                continue
+        for lineno, raw in _lines(lines, origin, report, max_line):
             where = f"{origin}:{lineno}"
             try:
                 obj = json.loads(raw)
