@@ -7,6 +7,8 @@ from functools import lru_cache
 import re
 from datetime import datetime, timezone
 
+from ..articles import MAX_YEAR, MIN_YEAR
+
 __all__ = ["is_date_line", "parse_date_line", "DATE_PATTERN"]
 
 _MONTH = (
@@ -69,6 +71,6 @@ def _parse_date(found_text: str, languages: tuple[str, ...] | None) -> datetime 
     found = dateparser.parse(text, languages=list(languages) if languages else None, settings=options)
     if found is None and languages:  # a site's date in its own language over a text in another
         found = dateparser.parse(text, settings=options)
-    if found is None:
+    if found is None or not MIN_YEAR <= found.year <= MAX_YEAR:  # date arithmetic must not overflow
         return None
     return datetime(found.year, found.month, found.day, tzinfo=timezone.utc)
