@@ -116,7 +116,9 @@ def update_stories(
 def _update_stories(store: SQLiteStore, settings: Settings, progress: Callable[[int], None] | None, repair: bool,
                     clusterer: StoryClusterer) -> StoryUpdate:
     placed = new = updated = undated = 0
-    stretch = StretchRepair(clusterer, every=settings.cluster.repair_every)  # a long run repairs a stretch at a time
+    # a long run repairs a stretch at a time; what a killed run left unrepaired is repaired now
+    due = store.repair_due() if repair else set()
+    stretch = StretchRepair(clusterer, every=settings.cluster.repair_every, touched=due)
     repairs: list[RepairReport | None] = []
 
     for batch in store.unplaced(batch=settings.ingest.batch_size):
@@ -124,7 +126,8 @@ def _update_stories(store: SQLiteStore, settings: Settings, progress: Callable[[
         placements = clusterer.partial_fit(analyses)
         by_id = {a.id: a for a in analyses}
         rows = [(p, by_id[p.article].article.content_hash, by_id[p.article].article.published, by_id[p.article].doc) for p in placements]
-        store.save_clustering(rows, [], [], aliases=clusterer.aliases, pending=clusterer.dirty)
+        store.save_clustering(rows, [], [], aliases=clusterer.aliases, pending=clusterer.dirty,
+                              repair_due=stretch.touched | {p.story for p in placements} if repair else None)
         clusterer.aliases.clear()
         clusterer.release()
         placed += len(placements)
@@ -137,17 +140,18 @@ def _update_stories(store: SQLiteStore, settings: Settings, progress: Callable[[
             progress(len(batch))
     if repair:
         repairs.append(stretch.flush())
-    if clusterer.dirty or clusterer.aliases:
-        _save(store, clusterer, [])
+    if clusterer.dirty or clusterer.aliases or (repair and (due or placed)):
+        _save(store, clusterer, [], repair_due=() if repair else None)
     done = [r for r in repairs if r is not None]
     return StoryUpdate(placed, new, updated, undated, sum(len(r.merged) for r in done), sum(len(r.created) for r in done),
                        sum(r.moved for r in done), store.count_stories())
 
 
-def _save(store: SQLiteStore, clusterer: StoryClusterer, rows: list) -> None:
+def _save(store: SQLiteStore, clusterer: StoryClusterer, rows: list, repair_due: tuple | None = None) -> None:
     dirty = sorted(clusterer.dirty)
     live = [s for s in dirty if s in clusterer.members]
-    store.save_clustering(rows, clusterer.stories(live), [s for s in dirty if s not in clusterer.members], aliases=clusterer.aliases)
+    store.save_clustering(rows, clusterer.stories(live), [s for s in dirty if s not in clusterer.members], aliases=clusterer.aliases,
+                          repair_due=repair_due)
     clusterer.dirty.clear()
     clusterer.aliases.clear()
 
@@ -159,5 +163,5 @@ def repair_all(store: SQLiteStore, *, settings: Settings | None = None) -> tuple
     with store.writing():
         clusterer = story_clusterer(store, settings)
         report = clusterer.repair()
-        _save(store, clusterer, [])
+        _save(store, clusterer, [], repair_due=())
     return len(report.merged), len(report.created), report.moved

@@ -413,3 +413,36 @@ def test_a_merged_story_id_answers_with_the_story_it_went_into(tmp_path, topic_a
         store.save_clustering([], [story], [], aliases={"s-old": "s-older", "s-older": story.id})
         assert store.get_story("s-old") == story
         assert store.get_story("s-unknown") is None
+
+
+def test_a_run_killed_in_its_repair_is_repaired_by_the_next(tmp_path, topic_analyses, monkeypatch):
+    """The stories a run placed into are saved with its placements as due for repair; killed before its repair
+    finishes, the next run (even with nothing new) repairs them: the same stories as an uninterrupted run."""
+    from samestory.clustering.incremental import StoryClusterer as Clusterer
+
+    analyses, _ = topic_analyses
+    arts = [an.article for an in analyses]
+
+    def stories_of(store):
+        return sorted(tuple(sorted(s.articles)) for s in store.list_stories(limit=1000)[1])
+
+    with open_store(tmp_path / "whole.db") as store:
+        store.add_articles(arts)
+        store.put_analyses(analyses)
+        update_stories(store)
+        whole = stories_of(store)
+    with open_store(tmp_path / "killed.db") as store:
+        store.add_articles(arts)
+        store.put_analyses(analyses)
+
+        def killed(self, stories=None):
+            raise KeyboardInterrupt
+
+        with monkeypatch.context() as m:
+            m.setattr(Clusterer, "repair", killed)
+            with pytest.raises(KeyboardInterrupt):
+                update_stories(store)
+        assert store.repair_due()  # the placements were saved, the repair was not done
+        update_stories(store)  # nothing new to place
+        assert not store.repair_due()
+        assert stories_of(store) == whole

@@ -472,11 +472,16 @@ class StretchRepair:
     placed articles (0: only at ``flush``), so that what one repair holds stays bounded on a long stream
     (``cluster.repair_every``), and at ``flush`` when the run ends."""
 
-    def __init__(self, clusterer: StoryClusterer, every: int = 0) -> None:
+    def __init__(self, clusterer: StoryClusterer, every: int = 0, touched: Iterable[str] = ()) -> None:
         self.clusterer = clusterer
         self.every = every
-        self._touched: set[str] = set()
+        self._touched: set[str] = set(touched)  # also what an interrupted run left unrepaired
         self._since = 0
+
+    @property
+    def touched(self) -> frozenset[str]:
+        """The stories touched since the last repair (saved with each batch, so a killed run's repair is redone)."""
+        return frozenset(self._touched)
 
     def placed(self, placements: Sequence[Placement]) -> RepairReport | None:
         """Note a batch's placements; the repair's report when this batch completes a stretch."""

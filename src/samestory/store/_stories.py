@@ -45,16 +45,29 @@ class StoryTables:
         row = self._db.execute("SELECT value FROM samestory_meta WHERE key='pending_stories'").fetchone()
         return set(json.loads(row[0])) if row else set()
 
+    def repair_due(self) -> set[str]:
+        """Stories placed into but not repaired yet (a run killed before its repair): the next run repairs them."""
+        row = self._db.execute("SELECT value FROM samestory_meta WHERE key='repair_due'").fetchone()
+        return set(json.loads(row[0])) if row else set()
+
     def save_clustering(self, placements: Iterable[tuple], stories: Iterable[Story], removed: Iterable[str], *,
-                        aliases: dict[str, str] | None = None, pending: Iterable[str] = ()) -> None:
+                        aliases: dict[str, str] | None = None, pending: Iterable[str] = (),
+                        repair_due: Iterable[str] | None = None) -> None:
         """In one transaction: new placements (Placement, content hash, published, vector), story records
-        (members' placements follow them), stories that no longer exist, where merged stories went, and the
-        stories whose records are left to rebuild (``pending``; empty: none)."""
+        (members' placements follow them), stories that no longer exist, where merged stories went, the
+        stories whose records are left to rebuild (``pending``; empty: none) and, where given, the stories
+        left to repair (``repair_due``; empty: none)."""
         from ..clustering.stories import story_to_dict
 
         now = _now()
         pending = sorted(pending)
         with self.transaction():
+            if repair_due is not None:
+                due = sorted(repair_due)
+                if due:
+                    self._db.execute("INSERT OR REPLACE INTO samestory_meta (key, value) VALUES ('repair_due', ?)", (json.dumps(due),))
+                else:
+                    self._db.execute("DELETE FROM samestory_meta WHERE key='repair_due'")
             if pending:
                 self._db.execute("INSERT OR REPLACE INTO samestory_meta (key, value) VALUES ('pending_stories', ?)", (json.dumps(pending),))
             else:
