@@ -174,3 +174,10 @@ def test_an_overlong_line_is_skipped_as_it_streams_and_blank_lines_are_counted(t
         docs = list(stream_jsonl(fh, str(path), report, max_line=1_000_000))
     assert [d.article.id for d in docs] == ["a", "b"] and docs[1].origin == f"{path}:{3_000_003}"
     assert _codes(report) == ["SS118"] and report.problems[0].origin == f"{path}:2"
+
+
+def test_html_with_too_many_attributes_is_refused_before_parsing(tmp_path):
+    attrs = " ".join(f'a{i}="x"' for i in range(60_000))
+    (tmp_path / "attrs.html").write_text(f"<html><body><div {attrs}><p>{'Rain fell on the town. ' * 40}</p></div></body></html>")
+    docs, report = _read(tmp_path / "attrs.html")
+    assert docs == [] and _codes(report) == ["SS121"] and "60,000 attributes" in report.problems[0].reason

@@ -75,8 +75,12 @@ def test_bad_requests_get_clear_json_errors(client):
     assert r.status_code == 400 and r.json()["error"].startswith("SS1")
     r = client.post("/articles", content=b"x" * 300_000, headers={**AUTH, "content-type": "application/json"})
     assert r.status_code == 413
-    r = client.post("/compare", json={"a": "no-such-id", "b": "no-such-id"})
+    r = client.post("/compare", json={"a": "no-such-id", "b": "no-such-id"}, headers=AUTH)
     assert r.status_code == 400 and "no article" in r.json()["message"]
+    assert client.post("/compare", json={"a": "x", "b": "y"}).status_code == 401  # the server has a token
+    huge = {"text": "word " * 30_000}
+    assert client.post("/compare", json={"a": huge, "b": "y"}, headers=AUTH).status_code == 413
+    assert client.get("/stories", params={"page": 922337203685477581}).status_code == 422
 
 
 def test_internal_error_has_no_stack_trace(client, monkeypatch):
@@ -92,10 +96,10 @@ def test_internal_error_has_no_stack_trace(client, monkeypatch):
 def test_compare_by_id_and_by_article(client):
     story = max(client.get("/stories", params={"size": 50}).json()["stories"], key=lambda s: len(s["articles"]))
     a, b = story["articles"][:2]
-    r = client.post("/compare", json={"a": a, "b": b}).json()
+    r = client.post("/compare", json={"a": a, "b": b}, headers=AUTH).json()
     assert set(r) >= {"overall", "geography", "entities", "time", "narrative", "style", "tone", "same_story", "probability", "explanation"}
     assert r["explanation"]["aligned_sentences"] is not None
-    other = client.post("/compare", json={"a": {"text": _doc(1)["text"]}, "b": {"text": _doc(8)["text"]}}).json()
+    other = client.post("/compare", json={"a": {"text": _doc(1)["text"]}, "b": {"text": _doc(8)["text"]}}, headers=AUTH).json()
     assert other["probability"] < r["probability"] and not other["same_story"]
 
 

@@ -35,6 +35,18 @@ def fragment_to_text(fragment: str) -> str:
     return _BLANKS.sub("\n\n", "\n".join(lines)).strip()
 
 
+#: a page with more attributes than this is refused before parsing: an 889 kB page with 100,000 attributes on one
+#: element took trafilatura 450 s (real news pages carry a few thousand)
+MAX_ATTRIBUTES = 50_000
+_ATTRIBUTE = re.compile(r"""\s[\w:-]+\s*=\s*["']""")
+
+
+def _check_size(html: str) -> None:
+    count = sum(1 for _ in _ATTRIBUTE.finditer(html))
+    if count > MAX_ATTRIBUTES:
+        raise ReadError(f"HTML with {count:,} attributes, over the {MAX_ATTRIBUTES:,} a page is read with; skipped", code="SS121")
+
+
 def extract_html(html: str, url: str | None = None) -> dict[str, Any] | None:
     """Main text and metadata of a page (trafilatura); None when the page has no article text.
 
@@ -42,6 +54,7 @@ def extract_html(html: str, url: str | None = None) -> dict[str, Any] | None:
     """
     import trafilatura
 
+    _check_size(html)
     # tables kept: they are article content more often than furniture (ScrapingHub F1 after cleaning 0.961 -> 0.965,
     # trafilatura-eval must-keep 0.923 -> 0.933 at must-drop 0.916 -> 0.914; benchmarks/bench_extraction.py)
     doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False, include_tables=True)

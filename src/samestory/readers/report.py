@@ -59,4 +59,5 @@ _LABELS = {
     "SS118": "file too large",
     "SS119": "unreadable file",
     "SS120": "unreadable record",
+    "SS121": "HTML too complex",
 }

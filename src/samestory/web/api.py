@@ -12,6 +12,8 @@ from .app import token_ok
 
 router = APIRouter(prefix="")
 MAX_BATCH = 1000
+MAX_PAGE = 1_000_000  # a page number past this would overflow SQLite's offset
+MAX_COMPARE_CHARS = 100_000  # of each side's text: a comparison's work is bounded (whole articles are far shorter)
 
 
 class ArticleIn(BaseModel):
@@ -68,7 +70,7 @@ def get_article(request: Request, article_id: str) -> dict[str, Any]:
 @router.get("/stories", tags=["stories"])
 def get_stories(
     request: Request,
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
     size: int = Query(20, ge=1, le=200),
     q: str | None = Query(None, max_length=200, description="text in the title or articles"),
     entity: str | None = Query(None, max_length=200),
@@ -91,5 +93,11 @@ def get_story(request: Request, story_id: str) -> dict[str, Any]:
 
 @router.post("/compare", tags=["compare"])
 def post_compare(request: Request, body: CompareIn) -> dict[str, Any]:
-    """Score two articles (or stored ids) on the seven SemEval dimensions, with the explanation."""
+    """Score two articles (or stored ids) on the seven SemEval dimensions, with the same-story probability and the
+    explanation. Each text at most 100,000 characters; needs the bearer token when the server has one."""
+    if not token_ok(request):
+        raise HTTPException(401, "missing or wrong bearer token")
+    for side in (body.a, body.b):
+        if isinstance(side, ArticleIn) and len(side.text) + len(side.title or "") > MAX_COMPARE_CHARS:
+            raise HTTPException(413, f"an article to compare is over {MAX_COMPARE_CHARS:,} characters")
     return request.app.state.service.compare(_dump(body.a), _dump(body.b))
