@@ -82,6 +82,16 @@ def test_bad_requests_get_clear_json_errors(client):
     assert client.post("/compare", json={"a": huge, "b": "y"}, headers=AUTH).status_code == 413
     assert client.get("/stories", params={"page": 922337203685477581}).status_code == 422
 
+    def chunks():  # no content-length: the limit is counted as the body arrives
+        for _ in range(30):
+            yield b"x" * 10_000
+
+    r = client.post("/articles", content=chunks(), headers={**AUTH, "content-type": "application/json"})
+    assert r.status_code == 413 and r.json()["error"] == "SS413"
+    many = {"articles": [{"text": f"story {i}"} for i in range(1001)]}
+    r = client.post("/articles", json=many, headers=AUTH)
+    assert r.status_code == 413 and "at most 1000" in r.json()["message"]
+
 
 def test_internal_error_has_no_stack_trace(client, monkeypatch):
     def boom():

@@ -30,7 +30,7 @@ class ArticleIn(BaseModel):
 
 
 class ArticlesIn(BaseModel):
-    articles: list[ArticleIn] = Field(..., max_length=MAX_BATCH)
+    articles: list[ArticleIn] = Field(..., description=f"at most {MAX_BATCH} (413 over)")
 
 
 class CompareIn(BaseModel):

@@ -97,9 +97,13 @@ def create_app(db: str, *, settings: Settings | None = None, token: str | None =
 
             request._receive = counted
         try:
-            return await call_next(request)
+            response = await call_next(request)
         except _TooLarge:
             return _error(413, "SS413", f"request body over {max_body:,} bytes")
+        if request.method in ("POST", "PUT", "PATCH") and length is None and received > max_body:
+            # the route read the body and met the limit: whatever it answered (FastAPI makes it a 400), it is a 413
+            return _error(413, "SS413", f"request body over {max_body:,} bytes")
+        return response
 
     @app.exception_handler(SamestoryError)
     async def samestory_error(request: Request, exc: SamestoryError):
