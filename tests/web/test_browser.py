@@ -56,3 +56,21 @@ def test_the_page_fits_a_phone(server, page):
     assert width <= 390  # no sideways scrolling
     page.screenshot(path=str(ARTIFACTS / "stories-phone.png"))
     page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_markup_and_script_urls_render_inert(server, page):
+    """Stored XSS: a title with markup and a javascript: url, posted like any article, show as text in a real
+    browser: no dialog opens, no element is injected, the url is no link."""
+    import httpx
+
+    evil = {"id": "xss", "title": '"><img src=x onerror=alert(1)>', "url": "javascript:alert(2)",
+            "text": "A quiet town council met on Monday and approved the budget for the new library after a long debate."}
+    placed = httpx.post(server + "/articles", json=evil, timeout=120).json()["articles"][0]
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{server}/story/{placed['story']}")
+    page.wait_for_selector("#story-title")
+    assert page.locator("img[src=x]").count() == 0 and page.locator("a[href^=javascript]").count() == 0
+    assert '"><img src=x onerror=alert(1)>' in page.inner_text("body")
+    page.goto(f"{server}/?q=council")
+    assert dialogs == []

@@ -227,27 +227,25 @@ class StoryClusterer:
         if count < 1:
             return out
         window = cfg.window_days * 86400.0
+        times = np.asarray(self._time, dtype=np.float64)
+        alive = np.fromiter((i is not None for i in self._ids), dtype=bool, count=len(self._ids))
         todo = list(range(len(vectors)))
         while todo:
             self._index.set_ef(max(64, 2 * count))
             keys, dists = self._index.knn_query(vectors[todo].astype(np.float32), k=count)
+            keys = keys.astype(np.int64)
+            sims = np.round(1.0 - dists.astype(np.float64), ROUND)
+            known = keys < len(self._ids)
+            safe = np.where(known, keys, 0)
+            far = np.abs(times[safe] - stamps[todo][:, None]) > window  # NaN (undated): near every date
+            ok = known & alive[safe] & (sims >= cfg.min_cosine) & ~far
             short = []
             for n, r in enumerate(todo):
-                cands, nearest = [], 1.0
-                for key, dist in zip(keys[n], dists[n]):
-                    key = int(key)
-                    nearest = 1.0 - float(dist)
-                    if key >= len(self._ids) or self._ids[key] is None:
-                        continue
-                    sim = round(1.0 - float(dist), ROUND)
-                    t = self._time[key]
-                    if sim < cfg.min_cosine or (abs(t - stamps[r]) > window):  # NaN: near every date
-                        continue
-                    cands.append((self._ids[key], sim))
-                cands.sort(key=lambda c: (-c[1], c[0]))
+                cands = sorted(((self._ids[k], float(v)) for k, v in zip(keys[n][ok[n]].tolist(), sims[n][ok[n]].tolist())),
+                               key=lambda c: (-c[1], c[0]))
                 out[r] = cands[: cfg.neighbours]
                 # articles outside the window took places among the nearest: look further, while nearer ones remain
-                if len(cands) < cfg.neighbours and count < held and nearest >= cfg.min_cosine:
+                if len(cands) < cfg.neighbours and count < held and sims[n, -1] >= cfg.min_cosine:
                     short.append(r)
             todo, count = short, min(held, 4 * count)
         return out
