@@ -110,9 +110,10 @@ def _ages(text: str) -> tuple[int, ...]:
     return tuple(sorted({int(m.group(1)) for p in _AGE for m in p.finditer(text) if 0 < int(m.group(1)) < 110}))
 
 
-_ORDINALS = {w: f"{n}{'st' if n % 10 == 1 and n != 11 else 'nd' if n % 10 == 2 and n != 12 else 'rd' if n % 10 == 3 and n != 13 else 'th'}"
-             for n, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
-                                   "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split(), 1)}
+_ORDINAL_WORDS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+                  "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth").split()
+_ORDINALS = {w: f"{n}{'th' if 11 <= n <= 13 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+             for n, w in enumerate(_ORDINAL_WORDS, 1)}
 _DIRECTIONS = frozenset("north south east west".split())
 
 

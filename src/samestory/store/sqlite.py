@@ -37,7 +37,6 @@ class SQLiteStore(StoryTables):
     def __init__(self, path: str | Path, *, keep_html: bool = False) -> None:
         self.path = str(path)
         self.keep_html = keep_html
-        self._lock_file: int | None = None
         self._lock_depth = 0
         self._data_version: int | None = None
         self._check_file()
@@ -93,12 +92,11 @@ class SQLiteStore(StoryTables):
                 time.sleep(0.1)
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()}".encode(), 0)
-        self._lock_file, self._lock_depth = fd, 1
+        self._lock_depth = 1
         try:
             yield
         finally:
             self._lock_depth = 0
-            self._lock_file = None
             os.ftruncate(fd, 0)
             fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
