@@ -3,7 +3,9 @@
 Pages hold 1-3 stories (a second story from another topic, or from the same topic
 but a different event), each rendered as a scraped page renders it: headline (when
 the document has one; sometimes printed twice), photo captions with agency credits,
-a site marker, then the body. Half of the stories (on single- and multi-story pages)
+a site marker, then the body; or, a quarter of the stories with a headline, as a wire brief
+(the headline right above a text opening with a dateline, "ROTTERDAM, Netherlands (Courier) — ",
+no photo: a "World briefs" page). Half of the stories (on single- and multi-story pages)
 also get a photo inside the article, after its first paragraph or anywhere further
 down, its caption about any sentence of the article and, a third of the time, a site
 marker ("Advertisement", "AP") beside it: the cases that must not split.
@@ -36,6 +38,7 @@ from samestory.cleaning.segmenter import embed_once, load_boundary_model, model_
 
 PHOTOGRAPHERS = ["Nick Ut", "Mario Anzuoni", "Lucy Nicholson", "Mike Blake", "Jae C. Hong", "Carlos Barria"]
 MARKERS = ["TT", "AP", "Advertisement", "***"]
+WIRE = 0.25  # stories rendered as wire briefs (train and dev pages alike)
 
 
 def _caption(rng: random.Random, doc: dict, anywhere: bool = False) -> str:
@@ -52,10 +55,26 @@ def _caption(rng: random.Random, doc: dict, anywhere: bool = False) -> str:
     return f"{words}. {who}/Pool via Reuters"
 
 
-def render(rng: random.Random, doc: dict, first: bool) -> tuple[list[str], int]:
-    """Lines of one story, and how many header lines (title, captions, markers) precede its body."""
+WIRE_PLACES = ["WASHINGTON", "LONDON, England", "PARIS", "NEW YORK", "LOS ANGELES", "BERLIN", "ROTTERDAM, Netherlands",
+               "PIRAEUS, Greece", "ANKARA", "LIMA, Peru", "SYDNEY", "CHICAGO", "MADRID", "TOKYO"]
+WIRE_AGENCIES = ["Reuters", "AP", "AFP", "dpa", "Courier", "Tribune"]
+
+
+def wire_brief(rng: random.Random, doc: dict) -> list[str]:
+    """A wire brief's lines: the headline right above a dateline-opened text ("ROTTERDAM, Netherlands (Courier) — ..."),
+    no photo and no marker."""
+    body = list(doc["text_lines"])
+    body[0] = f"{rng.choice(WIRE_PLACES)} ({rng.choice(WIRE_AGENCIES)}) {rng.choice(['—', '-', '–'])} {body[0]}"
+    return [doc["title"], *body]
+
+
+def render(rng: random.Random, doc: dict, first: bool, wire: float = 0.0) -> tuple[list[str], int]:
+    """Lines of one story, and how many header lines (title, captions, markers) precede its body; ``wire``: the share
+    of stories with a headline that are rendered as wire briefs (``wire_brief``)."""
     head: list[str] = []
     title = doc.get("title")
+    if wire and title and doc["text_lines"] and rng.random() < wire:
+        return wire_brief(rng, doc), 1
     caps = [_caption(rng, doc) for _ in range(rng.randint(1, 2))]
     if title:
         head.append(title)
@@ -68,7 +87,7 @@ def render(rng: random.Random, doc: dict, first: bool) -> tuple[list[str], int]:
     return head + body, len(head)
 
 
-def make_pages(docs: list[dict], n: int, seed: int) -> list[dict]:
+def make_pages(docs: list[dict], n: int, seed: int, wire: float = 0.0) -> list[dict]:
     rng = random.Random(seed)
     by_topic: dict[int, dict[str, list[dict]]] = {}
     for d in docs:
@@ -87,7 +106,7 @@ def make_pages(docs: list[dict], n: int, seed: int) -> list[dict]:
         lines: list[str] = []
         bounds: list[tuple[int, int, bool]] = []  # (first line of the story, first body line, has a headline)
         for j, doc in enumerate(story):
-            rendered, n_head = render(rng, doc, j == 0)
+            rendered, n_head = render(rng, doc, j == 0, wire)
             if rng.random() < 0.5 and len(rendered) - n_head > 2:
                 # a photo inside the article: after its first paragraph, or anywhere further down
                 body = len(rendered) - n_head
@@ -165,8 +184,11 @@ def pk(true_b: list[int], pred_b: list[int], n: int, k: int) -> float:
 
 
 def page_lines(page: dict) -> tuple[list[str], list[str]]:
-    lines = _lines("\n".join(page["lines"]))
-    return lines, _kinds(lines)
+    """The page's lines and their kinds as ``clean`` makes them (kept on the page: a page is segmented many times)."""
+    if "_lines" not in page:
+        lines = _lines("\n".join(page["lines"]))
+        page["_lines"] = (lines, _kinds(lines))
+    return page["_lines"]
 
 
 def true_bound(page: dict, b: int) -> int | None:
@@ -245,10 +267,13 @@ def main() -> None:
     ap.add_argument("--also", type=float, nargs="*", default=[], metavar="P",
                     help="also report the packaged model at these thresholds (for reading only: the threshold is "
                          "chosen on held-out train pages by scripts/train_segmenter.py)")
+    ap.add_argument("--wire", type=float, default=WIRE, metavar="SHARE",
+                    help=f"share of stories with a headline rendered as wire briefs (default {WIRE}; 0: the pages of "
+                         "earlier runs, every story with captions)")
     args = ap.parse_args()
     embed = CachedEmbed(load_boundary_model().embedder)
     threshold = load_settings().clean.boundary_probability
-    dev = make_pages(load_docs("dev"), args.pages, seed=2)
+    dev = make_pages(load_docs("dev"), args.pages, seed=2, wire=args.wire)
     t0 = time.perf_counter()
     rows, result = [], {}
     configs = [

@@ -5,7 +5,7 @@
 First the lead model: a logistic regression over the sentence embeddings of ECB+ train
 documents' paragraphs, the first paragraph of each against the (up to eleven) next ones.
 Then pages are built from ECB+ train documents as benchmarks/bench_segmentation.py builds
-them (1-3 stories, headlines, captions, markers, photos inside articles), in five folds of
+them (1-3 stories, headlines, captions, markers, photos inside articles, wire briefs), in five folds of
 topics (a page holds the documents of one fold). Real pages of one article each (the
 trafilatura evaluation set, from ../shared/data, extracted as ``clean`` extracts HTML) join
 the folds as pages without boundaries: lists, tables and repeated labels that no synthetic
@@ -31,7 +31,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from bench_segmentation import CachedEmbed, collect, evaluate, load_docs, make_pages, real_pages  # noqa: E402
+from bench_segmentation import WIRE, CachedEmbed, collect, evaluate, load_docs, make_pages, real_pages  # noqa: E402
 from samestory.cleaning.lines import is_headline_like  # noqa: E402
 from samestory.cleaning.segmenter import (  # noqa: E402
     SIDE_CHARS, BOUNDARY_FEATURES, BOUNDARY_MODEL, BoundaryModel, LeadModel, model_decision,
@@ -84,7 +84,7 @@ def main() -> int:
     folds = []
     for k in range(FOLDS):
         held = {t for n, t in enumerate(topics) if n % FOLDS == k}
-        pages = make_pages([d for d in docs if d["topic"] in held], args.pages // FOLDS, seed=1 + k)
+        pages = make_pages([d for d in docs if d["topic"] in held], args.pages // FOLDS, seed=1 + k, wire=WIRE)
         reals = real[k::FOLDS]
         X, y = collect(pages + reals, embed, lead)
         folds.append((pages, reals, np.array(X), np.array(y)))

@@ -58,7 +58,7 @@ class IngestSettings:
 @dataclass(frozen=True, slots=True)
 class CleanSettings:
     segment: bool = True
-    boundary_probability: float = 0.84
+    boundary_probability: float = 0.86
     max_chars: int = 1_000_000
 
     def __post_init__(self) -> None:

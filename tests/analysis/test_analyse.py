@@ -169,6 +169,23 @@ def test_entities_in_each_language(text, lang, expect):
     assert any(e.key.startswith(expect) for e in an.entities), [e.key for e in an.entities]
 
 
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        # German capitalises every noun: adjectives, common nouns and units after a number are no people
+        ("Schweres Erdbeben erschüttert Osttürkei", []),
+        ("Das Beben ereignete sich um 4.21 Uhr Ortszeit in der Provinz Malatya.", []),
+        ("Die Katastrophenschutzbehörde Afad meldete zahlreiche Nachbeben.", []),
+        # a function before the name is off the name
+        ("Wie Innenminister Ali Yerlikaya mitteilte, stürzten zwei Häuser ein.", ["name:ali yerlikaya"]),
+        ("Der Berliner Polizeisprecher Thomas Neuendorf sagte, die Lage sei ruhig.", ["name:thomas neuendorf"]),
+    ],
+)
+def test_german_runs_of_capitalised_nouns_are_no_people(text, names):
+    an = analyse(article_from_dict({"text": text, "language": "de"}))
+    assert sorted(e.key for e in an.entities if e.label == "PER") == names
+
+
 def test_cache_is_not_reused_across_ner_modes(tmp_path):
     art = _art("ecb/1_10ecbplus")
     with SQLiteStore(tmp_path / "s.db") as store:

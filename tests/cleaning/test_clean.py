@@ -62,6 +62,9 @@ def _assert_idempotent(lines):
         ("Filed under: Celebrities |", "boilerplate"),
         ("[button link=\u201dhttp://example.com/submit/\u201d type=\u201dbig\u201d] Send us YOUR review[/button]", "boilerplate"),
         ("TT", "marker"),
+        # a paper's own photo credit
+        ("Cranes stand idle at a container terminal in Rotterdam on March 12. (Courier Photo/Anne de Vries)", "caption"),
+        ("The mayor speaks at the opening of the bridge. (Staff photo)", "caption"),
         ("Thousands of volunteers contributed to the report on the flood, officials said.", "body"),
         ("The copyright law of 1976 protects the photographs the agency took.", "body"),
         # a bare link is content as often as not (a list of sources, a shop's links)
@@ -89,6 +92,14 @@ def test_datelines():
         "date": "June 3",
     }
     assert split_dateline("The U.S. - and its allies - agreed.")[0] is None
+    # a paper's own name in the parentheses, the country after the town, a German date
+    assert split_dateline("ROTTERDAM, Netherlands (Courier) — Dockworkers walked out.")[0] == {
+        "place": "ROTTERDAM, Netherlands",
+        "agency": "Courier",
+    }
+    assert split_dateline("BERLIN, 4. März (dpa) - Ein Zug entgleiste.")[0] == {"place": "BERLIN", "agency": "dpa", "date": "4. März"}
+    # an unknown name in parentheses needs an upper-case place: a sentence is no dateline
+    assert split_dateline("The Senate (Democrats) - and the House - agreed.")[0] is None
 
 
 def test_removed_lines_are_audited_with_reasons():

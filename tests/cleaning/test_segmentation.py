@@ -233,3 +233,30 @@ def test_each_line_of_a_page_is_embedded_once():
         page += [f"{PARA[0]} Item {k}.", f"{PARA[1]} Item {k}.", f"Workers at bridge {k}. (AP Photo/Nick Ut)"]
     _, asked = _candidates(page + NEXT, counting)
     assert len(asked) >= 5 and seen and max(seen.values()) == 1
+
+
+def test_a_world_briefs_page_splits_at_each_wire_brief(fixtures):
+    """An HTML page of two briefs, each a headline above a dateline-opened text (the photos' captions are lost in
+    extraction): two stories, each with its own headline and dateline, the page's title kept aside."""
+    from samestory.readers import read
+
+    (doc,) = read([fixtures / "world_briefs.html"])
+    ferry, strike = clean(doc)
+    assert ferry.title.startswith("Ferry catches fire") and ferry.meta["page_title"] == "World briefs"
+    assert strike.title.startswith("Dockworkers strike") and strike.id.endswith("#2")
+    assert ferry.meta["dateline"]["place"] == "PIRAEUS, Greece" and strike.meta["dateline"]["place"] == "ROTTERDAM, Netherlands"
+    assert "Rotterdam" not in ferry.text and "Paros" not in strike.text
+    assert strike.meta["segment"]["evidence"].startswith("headline and dateline")
+
+
+def test_a_subheading_inside_one_story_is_no_dateline_boundary():
+    """A subheading followed by an ordinary paragraph is no candidate; only a dateline below a headline is."""
+    lines = ["Storm closes the port", "ROTTERDAM (Courier) - A storm closed the port of Rotterdam on Monday and ships waited at sea.",
+             "The harbour master said the port would reopen when the wind dropped below gale force.", "What comes next",
+             "Shipping lines warned of delays of up to a week for goods bound for Germany and the Netherlands.",
+             "The port authority said it would publish a new schedule on Tuesday."]
+    from samestory.cleaning.segmenter import segment
+
+    asked = []
+    segment(lines, ["body"] * len(lines), embed=_fake_embed, decide=lambda i, c: (asked.append(i) or (False, 0.0)))
+    assert asked == []

@@ -180,7 +180,9 @@ def _rule_mentions(text: str, language: str | None) -> list[tuple[str, str]]:
                 out.append((span, label))
             elif words[-1].lower() in _ORG_WORDS or any(t.lower() in _ORG_WORDS for t in words[-2:]):
                 out.append((span, "ORG"))
-            elif len(words) >= 2 and not (language == "de" and len(words) > 4):
+            elif language == "de" and (name := _german_name(words, text[: m.start()])):
+                out.append((name, "PER"))
+            elif len(words) >= 2 and language != "de":
                 out.append((span, "PER"))
             elif not at_start and len(span) >= 3 and language != "de":
                 out.append((span, "MISC"))
@@ -192,6 +194,32 @@ def _rule_mentions(text: str, language: str | None) -> list[tuple[str, str]]:
                 if len(gram) >= 3 and (label := _known(gram, language)):
                     out.append((gram, label))
     return out
+
+
+# German capitalises every noun: a run of capitalised words is a name only once its common nouns are off. A word with
+# one of these endings is a common noun (a function before a name, "Innenminister", or no name at all, "Ortszeit")
+_GERMAN_NOUN_END = regex.compile(
+    r"(?:ung|heit|keit|schaft|tion|tät|ismus|behörde|ministerin|minister|präsidentin|präsident|sprecherin|sprecher|"
+    r"zeit|beben|amt|kanzlerin|kanzler|chefin|chef|leiterin|leiter|direktorin|direktor|meisterin|meister|"
+    r"stelle|dienst|bericht|angaben|polizei|wehr|unglück|anschlag|opfer|stadt|land|gebiet|straße|platz|welt|"
+    r"jährige|jähriger|jährigen|woche|tag|nacht|morgen|abend|uhr)$", regex.I)
+_NUMBER_BEFORE = re.compile(r"\d[\d.,:]*\s*$")  # "10.30 Uhr Ortszeit", "6,1 Stärke": a unit after a number
+
+
+def _german_name(words: list[str], before: str) -> str | None:
+    """The person's name in a German run of capitalised words, or None: inflected adjectives ("Schweres") and nouns
+    (``_GERMAN_NOUN_END``) end the name, which ends the run; a run right after a number is a unit; a name has two to
+    four words ("Innenminister Ali Yerlikaya" -> "Ali Yerlikaya"; "Schweres Erdbeben", "Uhr Ortszeit" -> None)."""
+    import simplemma
+
+    if _NUMBER_BEFORE.search(before):
+        return None
+    kept: list[str] = []
+    for w in reversed(words):  # the name ends the run: "Berliner Polizeisprecher Thomas Neuendorf" -> "Thomas Neuendorf"
+        if _GERMAN_NOUN_END.search(w) or simplemma.lemmatize(w, lang="de")[:1].islower():
+            break
+        kept.insert(0, w)
+    return " ".join(kept) if 2 <= len(kept) <= 4 else None
 
 
 # "Malatya province", "the city of Malatya", "Provinz Malatya", "provincia de Malatya": the place is Malatya

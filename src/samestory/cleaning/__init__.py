@@ -222,10 +222,11 @@ def _story(
     seg: Segment,
     seen: set[str],
     first: bool,
+    split: bool = False,
 ) -> Article | None:
     """One story's article from its lines (id and ``meta.segment`` are set by ``clean`` once all are known);
     ``keys`` are the lines' ``norm_key``s, ``seen`` the keys of the body lines kept by the page's earlier stories
-    (this story's are added)."""
+    (this story's are added); ``split``: the page holds several stories."""
     removed: list[dict[str, str]] = []
     captions: list[str] = []
     credits: list[str] = []
@@ -247,6 +248,12 @@ def _story(
             above = _above(lines, kinds, seg, at)
             if title_key.startswith(keys[at] + " "):  # the page title is the headline and the site's name
                 title = lines[at]
+        if split:  # a page of several stories ("World briefs"): a headline right below its title heads the first
+            opening = next((i for i in range(seg.start, seg.end) if kinds[i] not in NOISE and i not in headlines), seg.end)
+            if opening + 1 < seg.end and is_headline_like(lines[opening]) and not is_headline_like(lines[opening + 1]):
+                headlines.add(opening)
+                base = replace(base, meta={**base.meta, "page_title": title})
+                title, title_key = lines[opening], keys[opening]
     candidates = [i for i in range(seg.start, seg.end) if kinds[i] not in NOISE and i not in headlines and i not in above]
     kept = set(_without_repeats(lines, keys, candidates, seen))
     for i in range(seg.start, seg.end):
@@ -266,9 +273,9 @@ def _story(
     if not body:
         return None
     meta: dict[str, Any] = dict(base.meta)
-    dateline, first = split_dateline(body[0])
-    if dateline is not None and first.strip():
-        body[0] = first
+    dateline, after = split_dateline(body[0])
+    if dateline is not None and after.strip():
+        body[0] = after
         meta["dateline"] = dateline
     if removed:
         meta["removed"] = removed
@@ -278,7 +285,7 @@ def _story(
         meta["credits"] = credits
     if bylines:
         meta["byline"] = bylines[0]
-    published = base.published if first or seg.headline is None else None
+    published = base.published  # the page's date: each story of a page was published with it
     language = base.language or detect_language(f"{title or ''}\n" + "\n".join(body))
     if published is None and date_lines:
         published = parse_date_line(date_lines[0], [language] if language in SUPPORTED_LANGUAGES else None)
@@ -321,7 +328,7 @@ def clean(doc: RawDocument | Article, *, settings: Settings | None = None) -> li
         segments = [Segment(0, len(lines), None, "start")]
     base = article if not truncated else replace(article, meta={**article.meta, "truncated": settings.clean.max_chars})
     seen: set[str] = set()
-    stories = [(seg, _story(base, lines, kinds, keys, seg, seen, k == 0)) for k, seg in enumerate(segments)]
+    stories = [(seg, _story(base, lines, kinds, keys, seg, seen, k == 0, len(segments) > 1)) for k, seg in enumerate(segments)]
     kept = [(seg, story) for seg, story in stories if story is not None]  # a segment of pure noise drops out
     if not kept:
         raise InputError(

@@ -30,6 +30,8 @@ _CAPTION = [
     # a credit at the end: "(AP Photo/Name)", "(Reuters)", "Name/Pool via REUTERS", "REUTERS/Name", "Name/AFP"
     re.compile(
         rf"(?:\((?:{_AGENCIES}|Photo|Foto|Credit|Source)\b[^()]{{0,80}}\)"
+        # "(Courier Photo/Name)", "(Staff Photo)", "(Courtesy photo)": a paper's own photo credit
+        rf"|\((?:[\w.'’&-]+\s+){{1,3}}(?:Photo|photo|Photograph|Foto|Image)s?\b[^()]{{0,80}}\)"
         rf"|\bvia (?:{_AGENCIES})"
         rf"|\b(?:{_AGENCIES})\s*/\s*[\w.'’ -]{{2,40}}"
         rf"|[\w.'’-]+(?: [\w.'’-]+){{0,3}}\s*/\s*(?:{_AGENCIES})(?: via (?:{_AGENCIES}))?"
@@ -116,11 +118,13 @@ _SMALL_WORDS = frozenset(
     "a an and as at but by for from in into nor of off on onto or out over per so than the to up via vs with "
     "yet is are be its it his her their our after before amid over says said".split()
 )
-# "ANKARA (Reuters) - ", "BERLIN, June 3 (Reuters) - ", "WASHINGTON (AP) — ", "PARIS — "
+# "ANKARA (Reuters) - ", "BERLIN, June 3 (Reuters) - ", "WASHINGTON (AP) — ", "PARIS — ", "BERLIN, 4. März (dpa) - ",
+# "ROTTERDAM, Netherlands (Courier) — " (a paper's own name in the parentheses: the place must then be upper case)
+_KNOWN_AGENCY = re.compile(rf"(?:{_AGENCIES}|AP|UPI|CNN|Reuters Health)")
 _DATELINE = re.compile(
-    r"^(?P<place>[A-ZÀ-Þ][A-ZÀ-Þ.'’ -]{1,40}?(?:,\s*[A-Z][A-Za-z.]{1,20})?)"
-    r"(?:,\s*(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}))?"
-    rf"\s*(?:\((?P<agency>{_AGENCIES}|AP|UPI|CNN|Reuters Health)\)\s*)?"
+    r"^(?P<place>[A-ZÀ-Þ][A-ZÀ-Þ.'’ -]{1,40}?(?:,\s*[A-ZÀ-Þ][\w.]{1,20}(?:\s[A-ZÀ-Þ][\w.]{1,20})?)?)"
+    r"(?:,\s*(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\.\s*[A-ZÄÖÜ][a-zäöüé]{2,8}))?"
+    r"\s*(?:\((?P<agency>[A-Za-z][\w.&'’ -]{0,30})\)\s*)?"
     r"\s*(?:-{1,2}|–|—)\s+(?=\S)"
 )
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
@@ -220,12 +224,16 @@ def split_dateline(paragraph: str) -> tuple[dict[str, str] | None, str]:
     if not m:
         return None, paragraph
     place = m.group("place").strip(" ,-")
-    # a dateline place is upper case ("ANKARA", "NEW YORK"); a sentence starting "The US - " is not one
-    if not m.group("agency") and not (place.replace(" ", "").replace(",", "").replace(".", "").isupper() and len(place) >= 3):
+    agency = m.group("agency")
+    known = agency is not None and _KNOWN_AGENCY.fullmatch(agency) is not None
+    # a dateline place is upper case ("ANKARA", "NEW YORK", "ROTTERDAM, Netherlands"); a sentence starting
+    # "The US - " is not one, and neither is "The Senate (Democrats) - "
+    town = place.split(",")[0]
+    if not known and not (town.replace(" ", "").replace(".", "").isupper() and len(town) >= 3):
         return None, paragraph
     info = {"place": place}
-    if m.group("agency"):
-        info["agency"] = m.group("agency")
+    if agency:
+        info["agency"] = agency
     if m.group("date"):
         info["date"] = m.group("date")
     return info, paragraph[m.end() :]

@@ -5,9 +5,10 @@ Candidate boundaries:
 1. a headline-like line, after body text, that the page repeats within the next
    few lines (a page template printing each story's headline twice; without
    embeddings, structure only, this alone splits);
-2. a headline-like line right above captions or a marker, after body text (in 1 and
-   2, no date line and no line opening with a dash, "- CUMBRIA POLICE": such lines end
-   a story, and the captions after one are the candidate);
+2. a headline-like line right above captions or a marker, or above a paragraph that opens
+   with a dateline ("ROTTERDAM, Netherlands (Courier) — ", whose mark counts as a marker),
+   after body text (in 1 and 2, no date line and no line opening with a dash, "- CUMBRIA
+   POLICE": such lines end a story, and the captions after one are the candidate);
 3. a block of noise lines holding captions or a lettered marker (a time stamp or an
    "Advertisement" may stand beside them) between body text, with or without a
    headline after it.
@@ -53,7 +54,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelError
-from .lines import NOISE, is_headline_like, norm_key
+from .lines import NOISE, is_headline_like, norm_key, split_dateline
 
 __all__ = ["BOUNDARY_FEATURES", "BOUNDARY_MODEL", "SIDE_CHARS", "BoundaryModel", "Candidate", "LeadModel", "Segment", "embed_once",
            "load_boundary_model", "model_decision", "segment"]
@@ -77,7 +78,8 @@ _DATE_LINE_WORDS = 12
 _NAME = re.compile(r"(?<=[\w,;:] )[A-ZÀ-ÖØ-ÞŁŚŻŹĆŃÓĘĄÇĞİŞÜА-Я][\w'’-]+")  # a capitalised word inside a sentence
 
 BOUNDARY_FEATURES = ["headline", "repeated", "marker", "captions", "similarity", "affinity", "best_affinity", "caption_after", "names_jaccard",
-                     "lead_after", "short_before", "lead_next", "dated", "caption_story", "names_story", "years_new", "story_lines"]
+                     "lead_after", "short_before", "lead_next", "dated", "caption_story", "names_story", "years_new", "story_lines",
+                     "places_new"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +88,7 @@ class Candidate:
 
     headline: bool  # a headline-like line starts the next story
     repeated: bool  # ...and the page prints it again within a few lines
-    marker: bool  # a site marker line ("TT", "AP") is in the block
+    marker: bool  # a site marker line ("TT", "AP") is in the block, or a dateline opens the text after a headline
     captions: int  # caption lines in the block
     similarity: float  # cosine of the mean embeddings of the text before and after
     affinity: float  # how much better the header fits the text after than before (mean embeddings)
@@ -101,12 +103,13 @@ class Candidate:
     names_story: float  # share of the names after that the current story has named (-1: no names after)
     years_new: float  # share of the years after that the current story has not given (-1: no years after)
     story_lines: int  # body lines of the current story so far (up to _STORY_LINES)
+    places_new: float = -1.0  # share of the places after (gazetteer towns and countries, a dateline's) the story has not named (-1: none)
 
     def vector(self) -> list[float]:
         return [float(self.headline), float(self.repeated), float(self.marker), math.log1p(self.captions), self.similarity, self.affinity,
                 self.best_affinity, self.caption_after, self.names_jaccard, self.lead_after,
                 self.short_before, self.lead_next, float(self.dated), self.caption_story, self.names_story, self.years_new,
-                math.log1p(self.story_lines)]
+                math.log1p(self.story_lines), self.places_new]
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +288,10 @@ def _boundary(page: _Page, i: int, story: int, headline_only: bool = False) -> S
         if i + 1 < n and kinds[i + 1] in ("caption", "marker"):
             start = _next_body(i + 1, lines, kinds)
             return _judge(page, story, i, start, i, range(i + 1, start), "headline and captions")
+        # a dateline opening the paragraph right below ("ROTTERDAM, Netherlands (Courier) — "): a wire story's
+        # first line, which no subheading inside a story has; its mark stands where a marker line would
+        if i + 1 < n and _is_body(kinds[i + 1]) and split_dateline(lines[i + 1])[0] is not None:
+            return _judge(page, story, i, i + 1, i, range(i + 1, i + 1), "headline and dateline", marked=True)
         return None
     if not _is_body(kinds[i]) and (i == 0 or _is_body(kinds[i - 1])):
         j = i
@@ -304,15 +311,15 @@ def _boundary(page: _Page, i: int, story: int, headline_only: bool = False) -> S
 
 
 def _judge(page: _Page, story: int, start: int, body: int, headline: int | None, block: range, what: str,
-           repeated: bool = False) -> Segment:
+           repeated: bool = False, marked: bool = False) -> Segment:
     """Measure the evidence for a story starting at ``start`` (its body at ``body``; the current story began at
-    ``story``) and let the page's ``decide`` judge it."""
+    ``story``) and let the page's ``decide`` judge it; ``marked``: a dateline's mark counts as a marker."""
     n = len(page.lines)
     if page.embed is None or page.decide is None:
         return Segment(start, n, headline, "")
     captions = [page.lines[k] for k in block if page.kinds[k] == "caption"]
     header = ([page.lines[headline]] if headline is not None else []) + captions
-    shape = (headline is not None, repeated, any(page.kinds[k] == "marker" for k in block), len(captions))
+    shape = (headline is not None, repeated, marked or any(page.kinds[k] == "marker" for k in block), len(captions))
     dated = any(_is_date_line(page, k) for k in range(block.start, min(len(page.lines), body + 2)) if k != headline)
     c = _candidate(page, story, start, body, header, shape, dated)
     if c is None:
@@ -397,11 +404,37 @@ def _candidate(page: _Page, story: int, before_end: int, after_start: int, heade
     names_story = len(nb & nt) / len(nb) if nb else -1.0
     ya, yt = _years(after), _years(told)
     years_new = len(ya - yt) / len(ya) if ya else -1.0
+    pa, pt = _places(after), _places(told)
+    places_new = len(pa - pt) / len(pa) if pa else -1.0
     prev = [lines[k] for k in range(max(0, before_end - 3), before_end)]
     short = sum(len(t.split()) < _SHORT_WORDS for t in prev) / len(prev) if prev else 0.0
     lead_next = page.lead.log_odds(va[0]) if page.lead is not None else 0.0
     return Candidate(*shape, float(a @ b), affinity, best, after_fit, jaccard, lead_after, short, lead_next, dated, story_fit,
-                     names_story, years_new, len(told))
+                     names_story, years_new, len(told), places_new)
+
+
+_PLACE_NAME = re.compile(r"\b[A-ZÀ-ÖØ-ÞŁŚŻŹĆŃÓĘĄÇĞİŞÜА-Я][\w'’-]+(?:\s+[A-ZÀ-ÖØ-ÞŁŚŻŹĆŃÓĘĄÇĞİŞÜА-Я][\w'’-]+)?")
+
+
+def _places(texts: Sequence[str]) -> set[str]:
+    """The places the texts name, as the event signature keys them: towns (country:town) and countries, found by the
+    gazetteer among capitalised words and pairs of them (a dateline's upper-case place too)."""
+    return set().union(*(_line_places(t) for t in texts))
+
+
+@lru_cache(maxsize=4096)  # a line is a side of several candidates
+def _line_places(text: str) -> frozenset[str]:
+    from ..analysis.gazetteer import lookup_place
+
+    found = set()
+    for m in _PLACE_NAME.finditer(text):
+        words = m.group(0).split()
+        for gram in ([m.group(0)] if len(words) > 1 else []) + [w for w in words if len(w) >= 4]:  # "The" names a town too
+            place = lookup_place(gram.title() if gram.isupper() else gram)
+            if place is not None:
+                found.add(f"{place.country}:{place.city or ''}")
+                break
+    return frozenset(found)
 
 
 def _years(texts: Sequence[str]) -> set[str]:
