@@ -105,7 +105,9 @@ def make_article(
     html: str | None = None,
     meta: dict[str, Any] | None = None,
 ) -> Article:
-    """Build an Article, filling the id from the content hash and the source from the url."""
+    """Build an Article, filling the id from the content hash and the source from the url. Lone surrogates in its
+    strings become U+FFFD (as on every other way in)."""
+    text, title, url, source, html, id = (_valid(v) for v in (text, title, url, source, html, id))
     if not (text and text.strip()) and not (html and html.strip()):
         raise InputError("article has neither text nor html; give at least one", code="SS102")
     meta = dict(meta or {})

@@ -65,7 +65,7 @@ def test_markup_and_script_urls_render_inert(server, page):
 
     evil = {"id": "xss", "title": '"><img src=x onerror=alert(1)>', "url": "javascript:alert(2)",
             "text": "A quiet town council met on Monday and approved the budget for the new library after a long debate."}
-    placed = httpx.post(server + "/articles", json=evil, timeout=120).json()["articles"][0]
+    placed = httpx.post(server + "/articles", json=evil, params={"wait": 60}, timeout=120).json()["articles"][0]
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(f"{server}/story/{placed['story']}")

@@ -40,6 +40,13 @@ class StoryTables:
             by_id = {row["id"]: self._article(row) for row in rows}
             yield [by_id[i] for i in part if i in by_id]
 
+    def stories_version(self) -> int:
+        """A number that every saved change of placements or story records raises (``save_clustering``), and nothing
+        else: a writer holding stories in memory reloads them when it is not the number its own last save left
+        (adding articles does not change it)."""
+        row = self._db.execute("SELECT value FROM samestory_meta WHERE key='stories_version'").fetchone()
+        return int(row[0]) if row else 0
+
     def pending_stories(self) -> set[str]:
         """Stories whose records are still to be rebuilt (placements saved, records not yet: an interrupted run)."""
         row = self._db.execute("SELECT value FROM samestory_meta WHERE key='pending_stories'").fetchone()
@@ -62,6 +69,8 @@ class StoryTables:
         now = _now()
         pending = sorted(pending)
         with self.transaction():
+            self._db.execute("INSERT INTO samestory_meta (key, value) VALUES ('stories_version', '1') ON CONFLICT(key) DO "
+                             "UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)")
             if repair_due is not None:
                 due = sorted(repair_due)
                 if due:
@@ -152,3 +161,23 @@ class StoryTables:
 
     def count_stories(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM stories").fetchone()[0])
+
+    def check(self) -> list[str]:
+        """What is wrong with the store, in words (empty: it is whole): SQLite's integrity check, and for the
+        stories: each placed article in exactly one story record, no story without placed articles, no
+        placement pointing at a story with no record. Articles not placed yet are not a fault (the next run
+        places them)."""
+        problems = [row[0] for row in self._db.execute("PRAGMA integrity_check") if row[0] != "ok"]
+        placed = dict(self._db.execute("SELECT article_id, story_id FROM placements").fetchall())
+        records: dict[str, str] = {}
+        for sid, data in self._db.execute("SELECT id, data FROM stories"):
+            for article in json.loads(data)["articles"]:
+                if article in records:
+                    problems.append(f"article {article} is in two story records: {records[article]} and {sid}")
+                records[article] = sid
+        for article, sid in placed.items():
+            if records.get(article) != sid:
+                problems.append(f"article {article} is placed in {sid} but its story record is {records.get(article)}")
+        ghosts = {sid for (sid,) in self._db.execute("SELECT id FROM stories")} - set(placed.values())
+        problems += [f"story {sid} has no placed article" for sid in sorted(ghosts)]
+        return problems

@@ -38,7 +38,6 @@ class SQLiteStore(StoryTables):
         self.path = str(path)
         self.keep_html = keep_html
         self._lock_depth = 0
-        self._data_version: int | None = None
         self._check_file()
         try:
             self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
@@ -100,13 +99,6 @@ class SQLiteStore(StoryTables):
             os.ftruncate(fd, 0)
             fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
-
-    def changed_elsewhere(self) -> bool:
-        """Whether another connection has committed to the store since this one last asked (SQLite's
-        ``data_version``): a writer that keeps state in memory reloads it then."""
-        version = self._db.execute("PRAGMA data_version").fetchone()[0]
-        seen, self._data_version = self._data_version, version
-        return seen is not None and version != seen
 
     # -- opening -------------------------------------------------------------
     def _check_file(self) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import calendar
+import re
 from datetime import datetime
 from typing import Any, Union
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from .app import token_ok
@@ -14,6 +16,7 @@ router = APIRouter(prefix="")
 MAX_BATCH = 1000
 MAX_PAGE = 1_000_000  # a page number past this would overflow SQLite's offset
 MAX_COMPARE_CHARS = 100_000  # of each side's text: a comparison's work is bounded (whole articles are far shorter)
+MAX_WAIT = 60.0  # seconds a post may ask to wait for its placing
 
 
 class ArticleIn(BaseModel):
@@ -22,7 +25,7 @@ class ArticleIn(BaseModel):
     model_config = ConfigDict(extra="allow")
     id: str | None = None
     title: str | None = None
-    text: str = Field(..., description="the body (plain text; it is cleaned on arrival)")
+    text: str = Field(..., pattern=r"\S", description="the body (plain text, not blank; it is cleaned on arrival)")
     url: str | None = None
     source: str | None = None
     published: str | None = Field(None, description="ISO date or date-time")
@@ -38,28 +41,87 @@ class CompareIn(BaseModel):
     b: Union[ArticleIn, str]
 
 
+ISO_FORMS = "2024-03-04, 2024-03-04T09:10, 2024-03-04T09:10:00+00:00"
+ISO_PATTERN = (r"^[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
+               r"([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?)?$")
+
+
+def iso_time(value: str | None, name: str) -> datetime | None:
+    """A query's date in ISO form (a number, which pydantic would read as seconds since 1970, is refused): 422 else."""
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    if not re.fullmatch(ISO_PATTERN[1:-1], value):
+        raise HTTPException(422, f"invalid request: {name}: not an ISO date or date-time ({ISO_FORMS})")
+    year, month, day = int(value[:4]), int(value[5:7]), int(value[8:10])
+    last = calendar.monthrange(year, month)[1]  # "2024-02-30" is the month's last day, as a filter means it
+    return datetime.fromisoformat(f"{value[:8]}{min(day, last):02d}{value[10:]}")
+
+
+class ErrorOut(BaseModel):
+    """Every error's body: a stable code (SS + number) and a one-line reason."""
+
+    error: str = Field(..., examples=["SS404"])
+    message: str
+
+
+def _errors(**codes: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for the error statuses a route answers (``_401="..."``)."""
+    return {int(k[1:]): {"model": ErrorOut, "description": v} for k, v in codes.items()}
+
+
+_BUSY = "the store is busy with another writer, or unavailable (SS3xx)"
+
+
 def _dump(x: ArticleIn | str) -> dict | str:
     return x if isinstance(x, str) else x.model_dump(exclude_none=True)
 
 
-@router.get("/health", tags=["service"])
+@router.get("/health", tags=["service"], responses=_errors(_503=_BUSY))
 def health(request: Request) -> dict[str, Any]:
     return request.app.state.service.health()
 
 
-@router.post("/articles", tags=["articles"], status_code=201)
-def post_articles(request: Request, body: Union[ArticleIn, list[ArticleIn], ArticlesIn]) -> dict[str, Any]:
-    """Add one article, a list, or {"articles": [...]}: cleaned (pages split into stories), stored, analysed
-    and placed in stories. Returns each resulting article's id and story. Needs the bearer token."""
+@router.post("/articles", tags=["articles"], status_code=202, responses={
+    201: {"description": "done within `wait` seconds (or nothing to place): the job, with each article's story"},
+    **_errors(_401="missing or wrong bearer token", _403="a cross-site write", _413=f"a body over the limit, or over {MAX_BATCH} articles", _503=_BUSY)})
+def post_articles(
+    request: Request,
+    response: Response,
+    body: Union[ArticleIn, list[ArticleIn], ArticlesIn],
+    wait: float = Query(0, ge=0, le=MAX_WAIT, description="seconds to wait for the placing (201 when done in time)"),
+) -> dict[str, Any]:
+    """Add one article, a list, or {"articles": [...]}: cleaned (pages split into stories) and stored at once,
+    then placed in stories by the server's placer, a batch at a time. Answers 202 with the job (`GET /jobs/{job}`
+    follows it: queued, placing, done or failed, and each article's story once placed); with `wait`, 201 and the
+    placements when they are done within that many seconds. An article that cannot be used (nothing left after
+    cleaning) is listed in the job's `skipped`, with its index and reason, and the others go on. Needs the bearer
+    token."""
     if not token_ok(request):
         raise HTTPException(401, "missing or wrong bearer token")
     items = body.articles if isinstance(body, ArticlesIn) else body if isinstance(body, list) else [body]
     if len(items) > MAX_BATCH:
         raise HTTPException(413, f"at most {MAX_BATCH} articles per request")
-    return {"articles": request.app.state.service.add([_dump(a) for a in items])}
+    service = request.app.state.service
+    job = service.submit([_dump(a) for a in items])
+    if wait > 0:
+        job = service.wait(job["job"], wait)
+    if job["status"] == "done":  # placed within the wait, or nothing to place
+        response.status_code = 201
+    return job
 
 
-@router.get("/articles/{article_id:path}", tags=["articles"])
+@router.get("/jobs/{job_id}", tags=["articles"], responses=_errors(_404="no such job (or one so old it is forgotten)"))
+def get_job(request: Request, job_id: str) -> dict[str, Any]:
+    """A post's job: queued, placing, done (each article's story) or failed (why; its articles stay stored and are
+    placed by the next run)."""
+    job = request.app.state.service.job(job_id)
+    if job is None:
+        raise HTTPException(404, f"no job '{job_id}'")
+    return job
+
+
+@router.get("/articles/{article_id:path}", tags=["articles"], responses=_errors(_404="no such article", _503=_BUSY))
 def get_article(request: Request, article_id: str) -> dict[str, Any]:
     found = request.app.state.service.article(article_id)
     if found is None:
@@ -67,7 +129,7 @@ def get_article(request: Request, article_id: str) -> dict[str, Any]:
     return found
 
 
-@router.get("/stories", tags=["stories"])
+@router.get("/stories", tags=["stories"], responses=_errors(_503=_BUSY))
 def get_stories(
     request: Request,
     page: int = Query(1, ge=1, le=MAX_PAGE),
@@ -75,14 +137,15 @@ def get_stories(
     q: str | None = Query(None, max_length=200, description="text in the title or articles"),
     entity: str | None = Query(None, max_length=200),
     source: str | None = Query(None, max_length=200),
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: str | None = Query(None, pattern=ISO_PATTERN, description=f"ISO date or date-time ({ISO_FORMS}); stories seen since"),
+    until: str | None = Query(None, pattern=ISO_PATTERN, description=f"ISO date or date-time ({ISO_FORMS}); stories seen until"),
 ) -> dict[str, Any]:
     """Stories, newest first, a page at a time."""
-    return request.app.state.service.stories(page=page, size=size, q=q, entity=entity, source=source, since=since, until=until)
+    return request.app.state.service.stories(page=page, size=size, q=q, entity=entity, source=source,
+                                             since=iso_time(since, "since"), until=iso_time(until, "until"))
 
 
-@router.get("/stories/{story_id}", tags=["stories"])
+@router.get("/stories/{story_id}", tags=["stories"], responses=_errors(_404="no such story", _503=_BUSY))
 def get_story(request: Request, story_id: str) -> dict[str, Any]:
     """One story: timeline, copies, what it is about, and per-source coverage ("only here")."""
     found = request.app.state.service.story(story_id)
@@ -91,7 +154,9 @@ def get_story(request: Request, story_id: str) -> dict[str, Any]:
     return found
 
 
-@router.post("/compare", tags=["compare"])
+@router.post("/compare", tags=["compare"], responses=_errors(
+    _400="a text with nothing usable after cleaning", _401="missing or wrong bearer token", _404="an id that names no stored article",
+    _403="a cross-site write", _413=f"a body over the limit, or a text over {MAX_COMPARE_CHARS:,} characters", _503=_BUSY))
 def post_compare(request: Request, body: CompareIn) -> dict[str, Any]:
     """Score two articles (or stored ids) on the seven SemEval dimensions, with the same-story probability and the
     explanation. Each text at most 100,000 characters; needs the bearer token when the server has one."""
@@ -100,4 +165,6 @@ def post_compare(request: Request, body: CompareIn) -> dict[str, Any]:
     for side in (body.a, body.b):
         if isinstance(side, ArticleIn) and len(side.text) + len(side.title or "") > MAX_COMPARE_CHARS:
             raise HTTPException(413, f"an article to compare is over {MAX_COMPARE_CHARS:,} characters")
+        if isinstance(side, str) and request.app.state.service.store.get_article(side) is None:
+            raise HTTPException(404, f"no article '{side[:200]}' in the store")
     return request.app.state.service.compare(_dump(body.a), _dump(body.b))

@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
@@ -25,8 +26,8 @@ MAX_BODY_BYTES = 5_000_000
 log = logging.getLogger(__name__)
 
 
-def _error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"error": code, "message": message})
+def _error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(status_code=status, content={"error": code, "message": message}, headers=headers)
 
 
 class _TooLarge(Exception):
@@ -53,10 +54,12 @@ def create_app(db: str, *, settings: Settings | None = None, token: str | None =
             from starlette.concurrency import run_in_threadpool
 
             await run_in_threadpool(service.warm_up)
+        service.start()
         yield
         service.close()
 
-    app = FastAPI(title="samestory", version=__version__, lifespan=lifespan,
+    # fastapi-offline serves Swagger UI (/docs) and ReDoc (/redoc) from the assets it ships: they work with no network
+    app = FastAPIOffline(title="samestory", version=__version__, lifespan=lifespan,
                   description="Which news articles tell the same story, and how do they differ. "
                               "Writes need `Authorization: Bearer <token>` when the server has a token.")
     app.state.service = service
@@ -116,11 +119,15 @@ def create_app(db: str, *, settings: Settings | None = None, token: str | None =
         if first.get("type") == "json_invalid":
             return _error(422, "SS422", "invalid request: the body is not valid JSON")
         where = ".".join(str(x) for x in first.get("loc", ()) if x != "body")
-        return _error(422, "SS422", f"invalid request: {where + ': ' if where else ''}{first.get('msg', 'malformed')}")
+        message = first.get("msg", "malformed")
+        if first.get("type") == "string_pattern_mismatch":  # the pattern itself tells a reader nothing
+            message = "not in the documented form" + (" (an ISO date or date-time: 2024-03-04, 2024-03-04T09:10:00+00:00)"
+                                                      if where.split(".")[-1] in ("since", "until") else " (see /docs)")
+        return _error(422, "SS422", f"invalid request: {where + ': ' if where else ''}{message}")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        return _error(exc.status_code, f"SS{exc.status_code}", str(exc.detail))
+        return _error(exc.status_code, f"SS{exc.status_code}", str(exc.detail), exc.headers)  # a 405's Allow, a 401's WWW-Authenticate
 
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception):

@@ -112,10 +112,10 @@ async def add_submit(request: Request, text: str = Form(""), token: str = Form("
         items = _items(raw)
         from starlette.concurrency import run_in_threadpool
 
-        added = await run_in_threadpool(request.app.state.service.add, items)
+        job = await run_in_threadpool(request.app.state.service.add, items)
     except (SamestoryError, ValueError) as exc:
         return _page(request, "add.html", added=None, error=str(exc), need_token=need)
-    return _page(request, "add.html", added=added, error=None, need_token=need)
+    return _page(request, "add.html", added=job["articles"], skipped=job["skipped"], error=None, need_token=need)
 
 
 def _items(raw: str) -> list[dict]:

@@ -1,31 +1,41 @@
 """What the API and the pages do, over the library: one writer at a time, readers in parallel.
 
 SQLite in WAL mode lets readers run beside one writer; each server thread reads through its own
-connection, and writes (adding articles, placing them in stories) go through one connection and
-one in-memory story clusterer under a lock, so the store stays consistent under concurrent posts.
+connection. A post is cleaned and its articles stored at once (one short transaction on the posts'
+own connection), and answered with a job; one background thread, the placer, places whatever is
+stored and not placed yet, a batch at a time, through the writer's connection and its in-memory
+story clusterer, and records each job's placements. So a post never waits for the placing, readers
+never wait for either, and the store stays consistent under concurrent posts.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import threading
-from functools import lru_cache
+import time
+import uuid
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any
 
 from ..articles import article_from_dict, article_to_dict
 from ..cleaning import clean
 from ..clustering import coverage, story_to_dict
-from ..errors import InputError
+from ..errors import InputError, SamestoryError
 from ..pipeline import story_clusterer, stored_analyses, update_stories
 from ..records import Article, PairScore
 from ..scoring import compare
 from ..settings import Settings, load_settings
 from ..store import SQLiteStore
 
-__all__ = ["Service", "pair_to_dict"]
+__all__ = ["Service", "pair_to_dict", "MAX_JOBS"]
+
+log = logging.getLogger(__name__)
+MAX_JOBS = 10_000  # jobs remembered for GET /jobs/{id}; older ones are forgotten (their articles stay placed)
 
 
 def pair_to_dict(score: PairScore) -> dict[str, Any]:
@@ -39,9 +49,21 @@ class Service:
         self.db = db
         self._local = threading.local()
         self._write_lock = threading.Lock()
-        self._writer = SQLiteStore(db, keep_html=self.settings.store.keep_html)  # creates / migrates the store
-        self._clusterer = None
+        self._post_lock = threading.Lock()
+        self._open()
         self._coverage = lru_cache(maxsize=512)(self._coverage_of)
+        self._jobs: OrderedDict[str, dict] = OrderedDict()
+        self._queued: list[str] = []
+        self._wake = threading.Condition()
+        self._placer: threading.Thread | None = None
+        self._stop = False
+
+    def _open(self) -> None:
+        self._writer = SQLiteStore(self.db, keep_html=self.settings.store.keep_html)  # creates / migrates the store
+        self._posts = SQLiteStore(self.db, keep_html=self.settings.store.keep_html)  # posts store their articles here
+        self._clusterer = None
+        self._stories_version: int | None = None  # the store's stories version after this writer's last save
+        self._closed = False
 
     def warm_up(self) -> None:
         """Load the models and the story index before the first request needs them."""
@@ -98,33 +120,123 @@ class Service:
             if art is None:
                 raise InputError(f"no article '{x}' in the store", code="SS111")
             return art
-        (first, *_) = clean(article_from_dict(x), settings=self.settings) or [None]
-        if first is None:
-            raise InputError("the article has no text left after cleaning", code="SS112")
+        article = article_from_dict(x)
+        try:
+            (first, *_) = clean(article, settings=self.settings)
+        except InputError as exc:
+            if exc.code != "SS120":
+                raise
+            return article  # cleaning leaves nothing (only captions, credits...): the text is compared as given
         return first
 
     # -- writing ----------------------------------------------------------------------------
-    def add(self, items: Sequence[dict]) -> list[dict]:
-        """Clean, store, analyse and place articles; returns, per resulting article, its id and story."""
-        articles = []
+    def submit(self, items: Sequence[dict]) -> dict:
+        """Clean and store articles, and queue them for the placer: the job (``job``), at once. An item that cannot
+        be used (nothing left after cleaning, a field of the wrong type) is reported in the job's ``skipped`` with
+        its index and reason, and the others go on."""
+        if self._closed:  # a request outside the app's lifespan (after it ended)
+            self._open()
+        articles, skipped = [], []
         for k, item in enumerate(items):
             try:
                 articles.extend(clean(article_from_dict(item), settings=self.settings))
             except InputError as exc:
-                raise InputError(f"article {k}: {exc.message}", code=exc.code) from None
-        with self._write_lock, self._writer.writing():
-            self._writer.add_articles(articles)
-            update_stories(self._writer, settings=self.settings, clusterer=self._writer_clusterer())
-            out = []
-            for art in articles:
-                placed = self._writer.story_of(art.id)
-                out.append({"id": art.id, "story": placed[0] if placed else None, "new_story": bool(placed and placed[1])})
-        return out
+                skipped.append({"index": k, "error": exc.code, "message": exc.message})
+        if articles:
+            with self._post_lock:
+                self._posts.add_articles(articles)
+        job = {"job": uuid.uuid4().hex, "status": "queued" if articles else "done", "submitted": _now(), "placed_at": None,
+               "error": None, "articles": [{"id": a.id, "story": None, "new_story": None} for a in articles],
+               "skipped": skipped}
+        with self._wake:
+            self._jobs[job["job"]] = job
+            while len(self._jobs) > MAX_JOBS:
+                self._jobs.popitem(last=False)
+            if articles:
+                self._queued.append(job["job"])
+                self._wake.notify()
+        if articles:
+            self._start_placer()
+        return self.job(job["job"])
+
+    def job(self, job_id: str) -> dict | None:
+        with self._wake:
+            job = self._jobs.get(job_id)
+            return None if job is None else json.loads(json.dumps(job))
+
+    def wait(self, job_id: str, seconds: float) -> dict | None:
+        """The job once it is placed (or failed), or as it stands after ``seconds``."""
+        deadline = time.monotonic() + seconds
+        with self._wake:
+            while (job := self._jobs.get(job_id)) is not None and job["status"] in ("queued", "placing"):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self._wake.wait(left)
+        return self.job(job_id)
+
+    def add(self, items: Sequence[dict], *, timeout: float = 120.0) -> dict:
+        """Submit and wait for the placements: the job, with each resulting article's id and story."""
+        return self.wait(self.submit(items)["job"], timeout)
+
+    def _start_placer(self) -> None:
+        with self._wake:
+            if self._placer is None or not self._placer.is_alive():
+                self._stop = False
+                self._placer = threading.Thread(target=self._place_loop, name="samestory-placer", daemon=True)
+                self._placer.start()
+
+    def _place_loop(self) -> None:
+        """The placer: whenever jobs are queued, place every stored article not placed yet (those of all the jobs
+        queued meanwhile in one run, a batch at a time), then fill in the jobs."""
+        while True:
+            with self._wake:
+                while not self._queued and not self._stop:
+                    self._wake.wait()
+                if self._stop:
+                    return
+                taken, self._queued = self._queued, []
+                for j in taken:
+                    if j in self._jobs:
+                        self._jobs[j]["status"] = "placing"
+            error = None
+            try:
+                with self._write_lock, self._writer.writing():
+                    update_stories(self._writer, settings=self.settings, clusterer=self._writer_clusterer())
+                    self._stories_version = self._writer.stories_version()
+                    placed = {a["id"]: self._writer.story_of(a["id"]) for j in taken if j in self._jobs
+                              for a in self._jobs[j]["articles"]}
+            except SamestoryError as exc:
+                error, placed = exc.message, {}
+            except Exception as exc:  # the placer must outlive one bad run: the articles stay stored for the next
+                log.exception("placing failed")
+                error, placed = f"internal error: {type(exc).__name__}", {}
+                self._clusterer = None  # rebuilt from the store next time
+            with self._wake:
+                for j in taken:
+                    job = self._jobs.get(j)
+                    if job is None:
+                        continue
+                    for a in job["articles"]:
+                        where = placed.get(a["id"])
+                        a["story"], a["new_story"] = (where[0], bool(where[1])) if where else (None, None)
+                    job["status"], job["error"], job["placed_at"] = ("failed", error, None) if error else ("done", None, _now())
+                self._wake.notify_all()
+
+    def start(self) -> None:
+        """Start the placer, with a first run that places what an earlier server stored and did not place (one
+        stopped between a post and its placing). After ``close`` it opens the store again."""
+        if self._closed:
+            self._open()
+        with self._wake:
+            self._queued.append("")  # a run for no job
+            self._wake.notify()
+        self._start_placer()
 
     def _writer_clusterer(self):
-        """The writer's clusterer, built from the store on first use and again when another process (an ingest)
-        has written to the store since (call under the write lock)."""
-        if self._writer.changed_elsewhere() or self._clusterer is None:
+        """The writer's clusterer, built from the store on first use and again when another process (an ingest,
+        a repair) has changed the stories since this writer's last save (call under the write lock)."""
+        if self._clusterer is None or self._writer.stories_version() != self._stories_version:
             self._clusterer = story_clusterer(self._writer, self.settings)
         return self._clusterer
 
@@ -132,4 +244,20 @@ class Service:
         return {"status": "ok", "articles": self.store.count_articles(), "stories": self.store.count_stories()}
 
     def close(self) -> None:
-        self._writer.close()
+        with self._wake:
+            self._stop = True
+            self._wake.notify_all()
+        if self._placer is not None:
+            self._placer.join(timeout=LOCK_WAIT_CLOSE)
+            self._placer = None
+        with self._write_lock, self._post_lock:
+            self._writer.close()
+            self._posts.close()
+            self._closed = True
+
+
+LOCK_WAIT_CLOSE = 60.0  # seconds a stopping server waits for the placer's run to end
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
