@@ -119,7 +119,7 @@ def main() -> None:
             path = Path(tmp) / "stream.jsonl"
             synthetic(args.size, path)
             with SQLiteStore(db) as store:
-                pipeline.ingest(path, store, settings=settings)
+                pipeline.ingest(path, store, settings=settings, stories=False)
                 for batch in store.unplaced(batch=settings.ingest.batch_size):
                     analyse_cached(batch, store, settings=settings)
             shutdown_workers(wait=True)

@@ -70,7 +70,7 @@ def run_one(path: str, analyse: dict, stages: bool) -> dict:
     settings = replace(settings, analyse=replace(settings.analyse, **analyse))
     with tempfile.TemporaryDirectory() as tmp, SQLiteStore(Path(tmp) / "s.db") as store:
         t0 = time.perf_counter()
-        res = ingest(path, store, settings=settings)
+        res = ingest(path, store, settings=settings, stories=False)
         t1 = time.perf_counter()
         peak_read = peak_rss_mb()
         if stages:

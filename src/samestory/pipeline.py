@@ -49,14 +49,19 @@ def ingest(
     settings: Settings | None = None,
     report: ReadReport | None = None,
     progress: Callable[[int], None] | None = None,
+    stories: bool = True,
 ) -> IngestResult:
-    """Read sources into the store, one transaction per batch; re-ingesting is a no-op."""
+    """Read sources into the store, one transaction per batch (re-ingesting is a no-op), then place the new articles
+    in stories (``update_stories``) as ``samestory ingest`` does; ``stories=False`` stores them only (the
+    command does so to report each step's progress)."""
     settings = settings or load_settings()
     total = IngestResult()
     for batch in batched(read_articles(sources, settings=settings, report=report), settings.ingest.batch_size):
         total = total + store.add_articles(batch)
         if progress is not None:
             progress(len(batch))
+    if stories:
+        update_stories(store, settings=settings)
     return total
 
 

@@ -357,6 +357,9 @@ def test_stories_and_story_commands(tmp_path, capsys):
     assert one["story"] == lines[0]["story"] and "coverage" in one
     assert main(["story", lines[0]["story"], "--db", db]) == 0
     assert "timeline" in capsys.readouterr().out
+    # an article's id names the story it is in
+    assert main(["story", lines[0]["articles"][-1], "--db", db, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["story"] == lines[0]["story"]
     assert main(["story", "no-such-story", "--db", db]) == 2
     assert "no story" in capsys.readouterr().err
     assert main(["stories", "--db", db, "--since", "yesterday-ish"]) == 2

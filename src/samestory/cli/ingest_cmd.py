@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     report = ReadReport()
     with open_store(settings=settings) as store:
         with progress("ingesting", quiet=args.quiet) as advance:
-            result = ingest(args.sources, store, settings=settings, report=report, progress=advance)
+            result = ingest(args.sources, store, settings=settings, report=report, progress=advance, stories=False)
         stored = store.count_articles()
         finish_read(
             report,

@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run_list)
     p = sub.add_parser("story", help=HELP_ONE, description=HELP_ONE)
     add_db_option(p)
-    p.add_argument("id", help="story id (from 'samestory stories')")
+    p.add_argument("id", help="a story id (from 'samestory stories'), or an article id: the story it is in")
     p.add_argument("--json", action="store_true", help="print the story (with coverage) as JSON")
     p.set_defaults(run=run_one)
     p = sub.add_parser("repair", help=HELP_REPAIR, description=HELP_REPAIR)
@@ -76,8 +76,10 @@ def run_one(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     with open_store(settings=settings, create=False) as store:
         story = store.get_story(args.id)
+        if story is None and (placed := store.story_of(args.id)) is not None:
+            story = store.get_story(placed[0])  # an article's id: the story it is in
         if story is None:
-            raise InputError(f"no story '{args.id}' in {settings.store.path} (see 'samestory stories')", code="SS109")
+            raise InputError(f"no story or article '{args.id}' in {settings.store.path} (see 'samestory stories')", code="SS109")
         found = stored_analyses(store, list(story.articles), settings=settings)
         cov = coverage([found[a] for a in story.articles if a in found])
     if args.json:
