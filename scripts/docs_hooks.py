@@ -5,7 +5,8 @@ drift from it. A page asks for a generated part with a marker line:
 - ``<!-- generated: http -->``: every route, its parameters and statuses, from the app's OpenAPI schema;
 - ``<!-- generated: errors -->``: every error code the library raises, its class and message, read from the source;
 - ``<!-- generated: settings -->``: the packaged ``defaults.toml``, as shipped;
-- ``<!-- generated: benchmarks -->``: the tables of ``benchmarks/results/*.json`` where this checkout has them.
+- ``<!-- generated: benchmarks -->``: the tables of ``benchmarks/results/*.json`` where this checkout has them, with
+  charts (matplotlib, inline SVG) for the look-alike, segmentation and server benchmarks.
 """
 
 from __future__ import annotations
@@ -146,6 +147,51 @@ def _flat(value, prefix: str = "") -> list[tuple[str, object]]:
     return []
 
 
+def _bars(title: str, labels: list[str], series: dict[str, list[float]], unit: str) -> str:
+    """A horizontal bar chart as inline SVG (matplotlib, no file to link: the page carries it)."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 0.5 + 0.45 * len(labels) * max(1, len(series))))
+    height = 0.8 / max(1, len(series))
+    for k, (name, values) in enumerate(series.items()):
+        ax.barh([i + k * height for i in range(len(labels))], values, height=height, label=name)
+    ax.set_yticks([i + height * (len(series) - 1) / 2 for i in range(len(labels))], labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel(unit)
+    ax.set_title(title, fontsize=10)
+    if len(series) > 1:
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg")
+    plt.close(fig)
+    svg = buf.getvalue()
+    return '<div class="bench-chart">' + svg[svg.index("<svg"):] + "</div>"
+
+
+def _charts(name: str, data: dict) -> list[str]:
+    """The figures worth seeing at a glance, for the benchmarks that have them."""
+    if name == "lookalike" and "bcubed" in data:
+        rows = data["bcubed"]
+        return [_bars("gun-violence dev stream, BCubed", list(rows),
+                      {m: [rows[r][m] for r in rows] for m in ("precision", "recall", "f1")}, "score")]
+    if name == "segmentation" and "dev" in data:
+        rows = data["dev"]
+        return [_bars("segmentation, ECB+ dev pages", list(rows),
+                      {"false-split rate": [rows[r]["false_split_rate"] for r in rows],
+                       "missed-split rate": [rows[r]["missed_split_rate"] for r in rows]}, "rate")]
+    if name == "server" and "rows" in data:
+        rows = [r for r in data["rows"] if r[3] != ""]
+        return [_bars("the server under load, latency", [r[0] for r in rows],
+                      {"p50": [float(r[3]) for r in rows], "p99": [float(r[4]) for r in rows]}, "ms")]
+    return []
+
+
 def benchmarks() -> str:
     results = sorted((REPO / "benchmarks" / "results").glob("*.json"))
     full = [p for p in results if "-smoke" not in p.stem]
@@ -158,7 +204,7 @@ def benchmarks() -> str:
         when = data.pop("when", None) or datetime.fromtimestamp(p.stat().st_mtime).isoformat(timespec="seconds")
         name = data.pop("benchmark", p.stem)
         out += [f"## {name}", "", f"`{p.relative_to(REPO)}`, {when}; made by `.venv/bin/python benchmarks/"
-                f"bench_{p.stem.split('-')[0]}.py`", "", "| measure | value |", "|---|---|"]
+                f"bench_{p.stem.split('-')[0]}.py`", "", *_charts(p.stem, data), "", "| measure | value |", "|---|---|"]
         for key, value in _flat(data)[:60]:
             shown = f"{value:.4g}" if isinstance(value, float) else value
             out.append(f"| {_cell(key)} | {_cell(str(shown))} |")

@@ -181,3 +181,8 @@ def test_html_with_too_many_attributes_is_refused_before_parsing(tmp_path):
     (tmp_path / "attrs.html").write_text(f"<html><body><div {attrs}><p>{'Rain fell on the town. ' * 40}</p></div></body></html>")
     docs, report = _read(tmp_path / "attrs.html")
     assert docs == [] and _codes(report) == ["SS121"] and "60,000 attributes" in report.problems[0].reason
+    # unquoted, and fewer in all but 5,000 on one element (whose cost grows with their square)
+    one = " ".join(f"a{i}=x" for i in range(5_000))
+    (tmp_path / "attrs.html").write_text(f"<html><body><p {one}>{'Rain fell on the town. ' * 40}</p></body></html>")
+    docs, report = _read(tmp_path / "attrs.html")
+    assert docs == [] and _codes(report) == ["SS121"] and "element with 5,000 attributes" in report.problems[0].reason

@@ -1,5 +1,6 @@
 """The HTTP API: reads, writes with a token, validation, limits, errors without stack traces."""
 
+import re
 import threading
 import time
 
@@ -19,6 +20,16 @@ def test_health_and_openapi(client):
     assert h["status"] == "ok" and h["articles"] > 0 and h["stories"] > 0
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/articles", "/articles/{article_id}", "/stories", "/stories/{story_id}", "/compare", "/health"} <= set(paths)
+
+
+def test_the_api_docs_need_no_network(client):
+    """Swagger UI and ReDoc load their scripts and styles from the server itself, not from a CDN."""
+    for page in ("/docs", "/redoc"):
+        html = client.get(page).text
+        assets = re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', html)
+        assert assets and all(a.startswith("/") for a in assets), assets
+        for asset in assets:
+            assert client.get(asset).status_code == 200, asset
 
 
 def test_stories_paged_newest_first_and_filtered(client):

@@ -38,13 +38,22 @@ def fragment_to_text(fragment: str) -> str:
 #: a page with more attributes than this is refused before parsing: an 889 kB page with 100,000 attributes on one
 #: element took trafilatura 450 s (real news pages carry a few thousand)
 MAX_ATTRIBUTES = 50_000
-_ATTRIBUTE = re.compile(r"""\s[\w:-]+\s*=\s*["']""")
+#: ...and one element with more than this (the cost grows with the square of one element's attributes: 60,000 took
+#: 39 s; no real element has a hundred)
+MAX_ELEMENT_ATTRIBUTES = 1_000
+_ATTRIBUTE = re.compile(r"""\s[\w:-]+\s*=\s*(?:["']|[^\s"'=<>`]+)""")  # quoted or not
+_LONG_TAG = re.compile(r"<[a-zA-Z][^>]{4000,}>")  # a tag long enough to hold that many
 
 
 def _check_size(html: str) -> None:
     count = sum(1 for _ in _ATTRIBUTE.finditer(html))
     if count > MAX_ATTRIBUTES:
         raise ReadError(f"HTML with {count:,} attributes, over the {MAX_ATTRIBUTES:,} a page is read with; skipped", code="SS121")
+    for tag in _LONG_TAG.finditer(html):
+        one = sum(1 for _ in _ATTRIBUTE.finditer(tag.group(0)))
+        if one > MAX_ELEMENT_ATTRIBUTES:
+            raise ReadError(f"HTML element with {one:,} attributes, over the {MAX_ELEMENT_ATTRIBUTES:,} an element is read "
+                            "with; skipped", code="SS121")
 
 
 def extract_html(html: str, url: str | None = None) -> dict[str, Any] | None:
