@@ -21,6 +21,7 @@ from .feed import parse_feed
 from .html import extract_html, parse_html
 from .jsonl import open_jsonl, parse_json, stream_jsonl
 from .report import ReadReport
+from .table import read_csv, read_parquet
 from .text import parse_text
 
 __all__ = ["read", "ReadReport", "SUFFIXES", "extract_html"]
@@ -37,6 +38,9 @@ SUFFIXES = {
     ".xml": "feed",
     ".rss": "feed",
     ".atom": "feed",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".parquet": "parquet",
 }
 
 
@@ -81,6 +85,9 @@ def _read_file(path: Path, root: Path | None, settings: Settings, report: ReadRe
         with open_jsonl(origin) as fh:  # streamed: one line (one article) at most read.max_file_bytes
             yield from stream_jsonl(fh, origin, report, max_line=settings.read.max_file_bytes)
         return
+    if fmt == "parquet":  # a row group at a time
+        yield from read_parquet(path, origin, report)
+        return
     size = path.stat().st_size
     if size > settings.read.max_file_bytes:
         raise ReadError(
@@ -99,6 +106,8 @@ def _read_file(path: Path, root: Path | None, settings: Settings, report: ReadRe
     text, _ = decode(data, origin, encoding=settings.read.encoding)
     if fmt == "json":
         yield from parse_json(text, origin, report)
+    elif fmt in ("csv", "tsv"):
+        yield from read_csv(text, origin, report, tab=fmt == "tsv")
     elif fmt == "html":
         yield parse_html(text, origin, _doc_id(path, root), keep_html=settings.store.keep_html)
     else:
