@@ -205,6 +205,22 @@ def test_pages_render(client):
     assert "wrong or missing token" in r.text
 
 
+def test_an_uploaded_file_goes_through_the_readers(client, fixtures):
+    """An HTML page is extracted and split (not stored as markup), a CSV is a row per article, an unreadable row or an
+    unknown file type is reported."""
+    page = (fixtures / "world_briefs.html").read_bytes()
+    r = client.post("/add", data={"token": TOKEN}, files={"upload": ("briefs.html", page, "text/html")})
+    assert r.status_code == 200 and "Added" in r.text and "world_briefs" not in r.text
+    assert "<!DOCTYPE" not in client.get("/stories", params={"q": "Rotterdam"}).text
+    stories = client.get("/stories", params={"q": "Dockworkers"}).json()["stories"]
+    assert stories and stories[0]["title"].startswith("Dockworkers strike")
+    table = f'title,text,date\nHarbour fire,"{_doc(8)["text"][:400]}",2013-05-03\nragged\n'.encode()
+    r = client.post("/add", data={"token": TOKEN}, files={"upload": ("export.csv", table, "text/csv")})
+    assert "Added" in r.text and "Not added" in r.text and "row has 1 fields" in r.text and "export.csv:" in r.text
+    r = client.post("/add", data={"token": TOKEN}, files={"upload": ("notes.docx", b"PK", "application/octet-stream")})
+    assert "cannot read" in r.text
+
+
 def test_highlight_escapes_and_marks_each_name_once():
     from samestory.web.pages import _highlight
 

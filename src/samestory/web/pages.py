@@ -107,15 +107,41 @@ async def add_submit(request: Request, text: str = Form(""), token: str = Form("
     need = bool(request.app.state.token)
     if need and not (token_ok(request, token) or token_ok(request)):
         return _page(request, "add.html", added=None, error="wrong or missing token", need_token=need)
-    raw = (await upload.read()).decode("utf-8", "replace") if upload is not None and upload.filename else text
-    try:
-        items = _items(raw)
-        from starlette.concurrency import run_in_threadpool
+    from starlette.concurrency import run_in_threadpool
 
-        job = await run_in_threadpool(request.app.state.service.add, items)
+    try:
+        if upload is not None and upload.filename:  # a file goes through the readers the command line uses
+            items, problems = await run_in_threadpool(_read_upload, upload.filename, await upload.read())
+        else:
+            items, problems = _items(text), []
+        job = await run_in_threadpool(request.app.state.service.add, items) if items else {"articles": [], "skipped": []}
+        job["skipped"] = problems + job["skipped"]
+        if not items and not problems:
+            raise ValueError("nothing to add: the file holds no article")
     except (SamestoryError, ValueError) as exc:
         return _page(request, "add.html", added=None, error=str(exc), need_token=need)
     return _page(request, "add.html", added=job["articles"], skipped=job["skipped"], error=None, need_token=need)
+
+
+def _read_upload(name: str, data: bytes) -> tuple[list[dict], list[dict]]:
+    """An uploaded file read as the command line reads it (HTML extracted, CSV and JSONL rows, feeds, text): its
+    articles as dicts, and what could not be read (as a job's ``skipped``)."""
+    import tempfile
+
+    from ..articles import article_to_dict
+    from ..readers import SUFFIXES, ReadReport, read
+
+    suffix = next((s for s in sorted(SUFFIXES, key=len, reverse=True) if name.lower().endswith(s)), None)
+    if suffix is None:
+        raise ValueError(f"cannot read '{Path(name).name}': samestory reads {', '.join(SUFFIXES)}")
+    report = ReadReport()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        path.write_bytes(data)
+        items = [article_to_dict(doc.article) for doc in read([path], report=report)]
+    skipped = [{"index": None, "error": p.code, "message": f"{p.origin.replace(str(path), Path(name).name)}: {p.reason}"}
+               for p in report.problems]
+    return items, skipped
 
 
 def _items(raw: str) -> list[dict]:
