@@ -106,11 +106,15 @@ def make_article(
     meta: dict[str, Any] | None = None,
 ) -> Article:
     """Build an Article, filling the id from the content hash and the source from the url. Lone surrogates in its
-    strings become U+FFFD (as on every other way in)."""
+    strings become U+FFFD, and a publication date outside the years ``MIN_YEAR``-``MAX_YEAR`` is kept as
+    ``meta.published_raw`` (as on every other way in)."""
     text, title, url, source, html, id = (_valid(v) for v in (text, title, url, source, html, id))
     if not (text and text.strip()) and not (html and html.strip()):
         raise InputError("article has neither text nor html; give at least one", code="SS102")
     meta = dict(meta or {})
+    if published is not None and not MIN_YEAR <= published.year <= MAX_YEAR:  # a feed's "0001-01-01", a page's 9999
+        meta.setdefault("published_raw", published.isoformat())
+        published = None
     if title is not None and len(title) > MAX_TITLE_CHARS:  # a title is a line: 300 kB of it cost gigabytes downstream
         meta["title_truncated"] = len(title)
         title = title[:MAX_TITLE_CHARS]

@@ -186,3 +186,15 @@ def test_html_with_too_many_attributes_is_refused_before_parsing(tmp_path):
     (tmp_path / "attrs.html").write_text(f"<html><body><p {one}>{'Rain fell on the town. ' * 40}</p></body></html>")
     docs, report = _read(tmp_path / "attrs.html")
     assert docs == [] and _codes(report) == ["SS121"] and "element with 5,000 attributes" in report.problems[0].reason
+
+
+def test_a_feed_date_at_the_ends_of_time_is_kept_raw_and_analysis_goes_on(tmp_path):
+    """feedparser reads <pubDate>0001-01-01</pubDate>; date arithmetic on it overflowed in the analysis."""
+    from samestory import analyse
+
+    (tmp_path / "f.rss").write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><item><title>Fire</title>'
+                                    "<description>Firefighters put out a blaze at the harbour on Monday night.</description>"
+                                    "<pubDate>0001-01-01</pubDate></item></channel></rss>")
+    (doc,), report = _read(tmp_path / "f.rss")
+    assert doc.article.published is None and doc.article.meta["published_raw"].startswith("0001-01-01")
+    assert analyse(doc.article).article.id == doc.article.id

@@ -54,7 +54,7 @@ def stated_days(text: str, published: datetime | None, language: str | None, *, 
     before publication) and relative days ("yesterday"; with ``phrases``, also "last night", "this morning")
     resolved against publication. (The scorer's ``days`` were made without the phrases.)"""
     days: set[date] = set()
-    base = published.date() if published else None
+    base = published.date() if published and 1800 <= published.year <= 2200 else None  # no arithmetic at the ends of time
     sample = text[:max_chars]
     for m in DATE_PATTERN.finditer(sample):
         found = parse_date_line(m.group(0), [language] if language else None)
