@@ -36,6 +36,7 @@ __all__ = ["Service", "pair_to_dict", "MAX_JOBS"]
 
 log = logging.getLogger(__name__)
 MAX_JOBS = 10_000  # jobs remembered for GET /jobs/{id}; older ones are forgotten (their articles stay placed)
+LOCK_WAIT_CLOSE = 60.0  # seconds a stopping server waits for the placer's run to end
 
 
 def pair_to_dict(score: PairScore) -> dict[str, Any]:
@@ -236,8 +237,10 @@ class Service:
     def _writer_clusterer(self):
         """The writer's clusterer, built from the store on first use and again when another process (an ingest,
         a repair) has changed the stories since this writer's last save (call under the write lock)."""
-        if self._clusterer is None or self._writer.stories_version() != self._stories_version:
+        version = self._writer.stories_version()
+        if self._clusterer is None or version != self._stories_version:
             self._clusterer = story_clusterer(self._writer, self.settings)
+            self._stories_version = version
         return self._clusterer
 
     def health(self) -> dict:
@@ -254,9 +257,6 @@ class Service:
             self._writer.close()
             self._posts.close()
             self._closed = True
-
-
-LOCK_WAIT_CLOSE = 60.0  # seconds a stopping server waits for the placer's run to end
 
 
 def _now() -> str:
