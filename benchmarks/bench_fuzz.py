@@ -247,6 +247,7 @@ def main() -> None:
             else:
                 shutil.rmtree(folder)
         t_read = time.perf_counter() - t_all
+        peak_read = peak_rss_mb()
         t0 = time.perf_counter()
         for k, art in enumerate(sample):
             try:
@@ -277,6 +278,7 @@ def main() -> None:
         ["good records lost", len(lost), 0],
         ["peak memory, MB (with the models; before the peers ran)", round(peak_read_analyse), "<= 1024"],
         ["... of it before any bad input (the models, on good text)", round(baseline), ""],
+        ["... by the end of read + clean (before analyse and compare)", round(peak_read), ""],
         ["slowest input, s", round(worst, 2), ""],
         ["articles read from the bad inputs and their good neighbours", articles, ""],
         ["... of them analysed and compared", len(sample), ""],
@@ -290,7 +292,7 @@ def main() -> None:
         print("  ", line)
     save("fuzz" if args.inputs >= 10_000 else "fuzz-smoke", {
         "inputs": args.inputs, "seed": args.seed, "internal_errors": len(internal), "slow_inputs": slow,
-        "good_records_lost": len(lost), "peak_rss_mb": peak_read_analyse, "baseline_rss_mb": baseline, "slowest_s": worst, "raw_parsers_raise": raw_raise, "raw_parsers_not_run": raw_skipped,
+        "good_records_lost": len(lost), "peak_rss_mb": peak_read_analyse, "baseline_rss_mb": baseline, "read_clean_peak_rss_mb": peak_read, "slowest_s": worst, "raw_parsers_raise": raw_raise, "raw_parsers_not_run": raw_skipped,
         "cli_exit_codes": codes, "examples": (internal + lost)[:20]})
 
 
