@@ -253,7 +253,7 @@ def _story(
             if opening + 1 < seg.end and is_headline_like(lines[opening]) and not is_headline_like(lines[opening + 1]):
                 headlines.add(opening)
                 base = replace(base, meta={**base.meta, "page_title": title})
-                title, title_key = lines[opening], keys[opening]
+                title = lines[opening]
     candidates = [i for i in range(seg.start, seg.end) if kinds[i] not in NOISE and i not in headlines and i not in above]
     kept = set(_without_repeats(lines, keys, candidates, seen))
     for i in range(seg.start, seg.end):
