@@ -46,6 +46,13 @@ def _field(name: str) -> str | None:
     return COLUMNS.get("_".join(name.strip().lower().replace("-", " ").split()))
 
 
+def _need_text(names: list[str]) -> None:
+    """A table without a column of text (or of HTML) holds no articles: the file is refused, saying why."""
+    if not any(_field(n) in ("text", "html") for n in names):
+        raise ReadError(f"no text column among {', '.join(names)[:300]} (one of: text, body, content, article); skipped",
+                        code="SS105")
+
+
 def _record(row: dict[str, Any]) -> dict[str, Any]:
     """A row as an article dict: known columns to their fields (the first of several wins), the rest to ``meta``."""
     obj: dict[str, Any] = {}
@@ -100,9 +107,7 @@ def read_csv(text: str, origin: str, report: ReadReport, *, tab: bool = False) -
         raise ReadError("empty table; skipped", code="SS117") from None
     except csv.Error as exc:
         raise ReadError(f"unreadable table header: {exc}", code="SS105") from None
-    if not any(_field(h) == "text" for h in header) and not any(_field(h) == "html" for h in header):
-        raise ReadError(f"no text column among {', '.join(header)[:300]} (one of: text, body, content, article); skipped",
-                        code="SS105")
+    _need_text(header)
     line = reader.line_num
     while True:
         start = line + 1
@@ -136,9 +141,7 @@ def read_parquet(path: Path, origin: str, report: ReadReport) -> Iterator[RawDoc
     except Exception as exc:  # noqa: BLE001 - pyarrow raises several types on a broken file
         raise ReadError(f"not a readable Parquet file ({type(exc).__name__}: {str(exc)[:200]})", code="SS105") from None
     names = table.schema_arrow.names
-    if not any(_field(n) in ("text", "html") for n in names):
-        raise ReadError(f"no text column among {', '.join(names)[:300]} (one of: text, body, content, article); skipped",
-                        code="SS105")
+    _need_text(names)
     n = 0
     for group in range(table.num_row_groups):
         try:
