@@ -15,7 +15,7 @@ from .records import Analysis, Article, IngestResult
 from .settings import Settings, load_settings
 from .store import SQLiteStore
 
-__all__ = ["read_articles", "ingest", "update_stories", "repair_all", "story_clusterer", "stored_analyses", "StoryUpdate"]
+__all__ = ["read_articles", "ingest", "update_stories", "repair_all", "delete", "story_clusterer", "stored_analyses", "StoryUpdate"]
 
 
 def batched(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -159,6 +159,18 @@ def _save(store: SQLiteStore, clusterer: StoryClusterer, rows: list, repair_due:
                           repair_due=repair_due)
     clusterer.dirty.clear()
     clusterer.aliases.clear()
+
+
+def delete(store: SQLiteStore, ids: Iterable[str], *, settings: Settings | None = None) -> tuple[list[str], list[str]]:
+    """Delete stored articles and re-form their stories without them (a story left empty goes; one that held
+    together only through a deleted article is split by the repair). Returns (deleted, not stored)."""
+    ids = list(dict.fromkeys(ids))
+    with store.writing():
+        deleted, _ = store.delete_articles(ids)
+        if deleted:
+            update_stories(store, settings=settings)
+    gone = set(deleted)
+    return deleted, [i for i in ids if i not in gone]
 
 
 def repair_all(store: SQLiteStore, *, settings: Settings | None = None) -> tuple[int, int, int]:

@@ -220,22 +220,25 @@ class Explanation:
 class PairScore:
     """SemEval-2022 Task 8 scores of a pair, 1 = very similar ... 4 = very dissimilar.
 
-    ``probability`` is the calibrated-by-training probability that Overall <= 2;
-    ``same_story`` is ``probability >= 0.5``.
+    ``probability`` is the story linker's probability that the two report the same real-world event;
+    ``same_story`` is ``probability >= cluster.link_probability``. ``unknown`` says why there are no scores: a side
+    is site furniture (a sign-up form, a paywall notice, a footer) rather than an article; the seven scores and
+    the probability are then None and ``same_story`` is False.
     """
 
     a: str
     b: str
-    overall: float
-    geography: float
-    entities: float
-    time: float
-    narrative: float
-    style: float
-    tone: float
+    overall: float | None
+    geography: float | None
+    entities: float | None
+    time: float | None
+    narrative: float | None
+    style: float | None
+    tone: float | None
     same_story: bool
-    probability: float
+    probability: float | None
     explanation: Explanation | None = None
+    unknown: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

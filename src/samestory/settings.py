@@ -40,10 +40,35 @@ class StoreSettings:
 class ReadSettings:
     max_file_bytes: int = 50_000_000
     encoding: str = ""
+    # given to every document that carries none (a text file has no source, date or language to read)
+    source: str = ""
+    published: str = ""
+    language: str = ""
 
     def __post_init__(self) -> None:
         if self.max_file_bytes <= 0:
             raise ConfigError(f"read.max_file_bytes must be > 0, got {self.max_file_bytes}", code="SS203")
+
+
+@dataclass(frozen=True, slots=True)
+class FetchSettings:
+    timeout: float = 20.0
+    retries: int = 2
+    max_bytes: int = 10_000_000
+    max_redirects: int = 5
+    delay: float = 1.0
+    robots: bool = True
+    user_agent: str = ""
+
+    def __post_init__(self) -> None:
+        for name in ("timeout", "delay"):
+            if not 0.0 <= getattr(self, name) <= 600.0:
+                raise ConfigError(f"fetch.{name} must be in [0, 600] seconds, got {getattr(self, name)}", code="SS203")
+        for name, top in (("retries", 10), ("max_redirects", 30)):
+            if not 0 <= getattr(self, name) <= top:
+                raise ConfigError(f"fetch.{name} must be in [0, {top}], got {getattr(self, name)}", code="SS203")
+        if self.max_bytes <= 0:
+            raise ConfigError(f"fetch.max_bytes must be > 0, got {self.max_bytes}", code="SS203")
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +148,7 @@ class ClusterSettings:
 class Settings:
     store: StoreSettings = field(default_factory=StoreSettings)
     read: ReadSettings = field(default_factory=ReadSettings)
+    fetch: FetchSettings = field(default_factory=FetchSettings)
     ingest: IngestSettings = field(default_factory=IngestSettings)
     clean: CleanSettings = field(default_factory=CleanSettings)
     analyse: AnalyseSettings = field(default_factory=AnalyseSettings)

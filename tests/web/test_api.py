@@ -257,3 +257,17 @@ def test_foreign_hosts_and_cross_site_writes_are_refused(demo_db, tmp_path):
         assert c.post("/articles", json=doc, headers={"origin": "http://evil.example"}).status_code == 403
         assert c.get("/articles/csrf").status_code == 404
         assert c.post("/articles", json=doc, headers={"origin": "http://127.0.0.1:8000"}).status_code == 202
+
+
+def test_delete_an_article_needs_the_token_and_re_forms_its_story(client):
+    story = client.get("/stories").json()["stories"][0]
+    victim = story["articles"][0]
+    assert client.delete(f"/articles/{victim}").status_code == 401
+    assert client.delete(f"/articles/{victim}", headers={**AUTH, "Origin": "http://evil.example"}).status_code == 403
+    r = client.delete(f"/articles/{victim}", headers=AUTH)
+    assert r.status_code == 200 and r.json() == {"deleted": victim}
+    assert client.get(f"/articles/{victim}").status_code == 404
+    assert client.delete(f"/articles/{victim}", headers=AUTH).status_code == 404
+    left = client.get(f"/stories/{story['story']}")
+    assert left.status_code == 404 or victim not in left.json()["articles"]
+    assert client.get("/health").json()["status"] == "ok"

@@ -71,6 +71,8 @@ _BOILERPLATE = re.compile(
     r"recommended for you|share this (?:article|story|page)|share on (?:facebook|twitter|whatsapp|x)|follow us on|"
     r"click here|download (?:our|the) app|all rights reserved|privacy policy|terms of (?:use|service)|"
     r"continue reading|skip to (?:main )?content|thank you for subscribing|email alerts|join our|whatsapp channel|"
+    r"already a (?:subscriber|member)|(?:for|to) (?:our )?subscribers only|subscribers? exclusive|unlimited (?:digital )?access|"
+    r"create a free account|(?:disable|turn off) your ad ?blocker|enable javascript|"
     r"thanks for signing up|keep an eye on your inbox|error processing your subscription|you may also like|"
     r"you might also like|more stories|more news|top stories|trending now|recommended stories|related posts?|"
     r"follow [\w .@()-]{0,40} on (?:facebook|twitter|instagram|x)\b|share it with|tell us what you think|"

@@ -23,6 +23,7 @@ __all__ = [
     "add_source_options",
     "finish_read",
     "print_articles",
+    "sources_of",
 ]
 
 
@@ -39,8 +40,9 @@ def settings_from(args: argparse.Namespace) -> Settings:
         overrides["clean"]["segment"] = False
     if getattr(args, "db", None):
         overrides["store"]["path"] = args.db
-    if getattr(args, "encoding", None):
-        overrides["read"]["encoding"] = args.encoding
+    for key in ("encoding", "source", "published", "language"):
+        if getattr(args, key, None):
+            overrides["read"][key] = getattr(args, key)
     return load_settings(args.config, overrides)
 
 
@@ -98,8 +100,28 @@ def finish_read(report: ReadReport, *, quiet: bool, what: str = "") -> None:
 
 
 def add_source_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("sources", nargs="+", metavar="SOURCE", help="file, folder (recursive) or - for stdin JSONL")
+    parser.add_argument("sources", nargs="*", metavar="SOURCE",
+                        help="file, folder (recursive), http(s) URL of a page or feed, or - for stdin JSONL")
+    parser.add_argument("--urls", metavar="FILE", help="a file of URLs to read, one per line (# starts a comment)")
     parser.add_argument("--encoding", help="force the encoding of text and HTML files")
+    parser.add_argument("--source", help="the outlet of documents that name none (a text file), such as 'reuters.com'")
+    parser.add_argument("--published", metavar="TIME", help="the publication time of documents that carry none, ISO 8601 "
+                        "(2024-03-04 or 2024-03-04T08:15:00+01:00)")
+    parser.add_argument("--language", metavar="CODE", help="the language of documents that name none, such as 'de'")
+
+
+def sources_of(args: argparse.Namespace) -> list[str]:
+    """The sources given: SOURCE arguments, then the URLs listed in ``--urls``; an error when there are none."""
+    sources = list(args.sources)
+    if getattr(args, "urls", None):
+        try:
+            with open(args.urls, encoding="utf-8-sig") as fh:
+                sources += [line.split("#", 1)[0].strip() for line in fh if line.split("#", 1)[0].strip()]
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read the URL list '{args.urls}': {getattr(exc, 'strerror', None) or exc}", code="SS110") from None
+    if not sources:
+        raise InputError("no sources given: name files, folders or URLs, or --urls FILE", code="SS109")
+    return sources
 
 
 def print_articles(args: argparse.Namespace, label: str, *, clean: bool, to_json: Callable[[Any], dict]) -> int:
@@ -109,7 +131,7 @@ def print_articles(args: argparse.Namespace, label: str, *, clean: bool, to_json
     settings = settings_from(args)
     report = ReadReport()
     with progress(label, quiet=args.quiet) as advance:
-        for article in read_articles(args.sources, settings=settings, report=report, clean=clean):
+        for article in read_articles(sources_of(args), settings=settings, report=report, clean=clean):
             write_json_line(to_json(article))
             advance(1)
     finish_read(report, quiet=args.quiet)

@@ -13,6 +13,7 @@ from ._common import (
     finish_read,
     progress,
     settings_from,
+    sources_of,
     write_json_line,
 )
 
@@ -30,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     report = ReadReport()
-    articles = read_articles(args.sources, settings=settings, report=report)
+    articles = read_articles(sources_of(args), settings=settings, report=report)
     with progress("analysing", quiet=args.quiet) as advance:
         for an in analyse_all(articles, settings=settings):
             write_json_line(analysis_to_dict(an, vectors=args.vectors))

@@ -10,7 +10,7 @@ from ..analysis import analyse_all
 from ..clustering import cluster, story_to_dict
 from ..pipeline import read_articles
 from ..readers import ReadReport
-from ._common import add_source_options, finish_read, progress, settings_from
+from ._common import add_source_options, finish_read, progress, settings_from, sources_of
 
 HELP = "group articles into stories and write one JSON line per story (batch; same input, same stories)"
 
@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     report = ReadReport()
-    articles = list(read_articles(args.sources, settings=settings, report=report))
+    articles = list(read_articles(sources_of(args), settings=settings, report=report))
     finish_read(report, quiet=args.quiet)
     with progress("analysing", quiet=args.quiet, total=len(articles)) as advance:
         analyses = []

@@ -38,6 +38,8 @@ def _first(articles: list[Article], what: str) -> list[Article]:
 
 
 def _verdict(score: PairScore) -> str:
+    if score.overall is None:
+        return f"{score.a}  vs  {score.b}\n  UNKNOWN: {score.unknown}"
     word = _WORDS[min(4, max(1, round(score.overall)))]
     head = "SAME STORY" if score.same_story else "DIFFERENT STORIES"
     lines = [f"{score.a}  vs  {score.b}", f"  {head} (p={score.probability:.2f}); overall {score.overall:.2f} ({word})",

@@ -15,6 +15,7 @@ from ._common import (
     finish_read,
     progress,
     settings_from,
+    sources_of,
 )
 
 HELP = "read sources, store their articles and place them in stories (same id or same content: no-op)"
@@ -33,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     report = ReadReport()
     with open_store(settings=settings) as store:
         with progress("ingesting", quiet=args.quiet) as advance:
-            result = ingest(args.sources, store, settings=settings, report=report, progress=advance, stories=False)
+            result = ingest(sources_of(args), store, settings=settings, report=report, progress=advance, stories=False)
         stored = store.count_articles()
         finish_read(
             report,

@@ -1,4 +1,4 @@
-"""Read sources into raw documents: files, folders (recursive) and ``-`` for stdin JSONL.
+"""Read sources into raw documents: files, folders (recursive), http(s) URLs and ``-`` for stdin JSONL.
 
 ``read()`` is a generator: nothing is loaded whole except single-document files
 (text, HTML, JSON, feeds), which are bounded by ``read.max_file_bytes``. A
@@ -11,13 +11,17 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+from ..articles import parse_datetime
 from ..errors import InputError, ReadError
 from ..records import RawDocument
 from ..settings import Settings, load_settings
 from ._decode import decode, looks_binary
 from .feed import parse_feed
+from .fetch import Fetcher, is_url, url_id
 from .html import extract_html, parse_html
 from .jsonl import open_jsonl, parse_json, stream_jsonl
 from .report import ReadReport
@@ -114,12 +118,60 @@ def _read_file(path: Path, root: Path | None, settings: Settings, report: ReadRe
         yield parse_text(text, origin, _doc_id(path, root))
 
 
-def _read_one(path: Path, root: Path | None, settings: Settings, report: ReadReport) -> Iterator[RawDocument]:
+def _defaults(settings: Settings) -> dict[str, Any]:
+    """What ``read.source``, ``read.published`` and ``read.language`` give the documents that carry none."""
+    out: dict[str, Any] = {}
+    if settings.read.source.strip():
+        out["source"] = settings.read.source.strip()
+    if settings.read.published.strip():
+        try:
+            out["published"] = parse_datetime(settings.read.published)
+        except InputError as exc:
+            raise InputError(f"read.published (--published): {exc.message}", code="SS104") from None
+    if settings.read.language.strip():
+        out["language"] = settings.read.language.strip().lower()
+    return out
+
+
+def _filled(doc: RawDocument, defaults: dict[str, Any]) -> RawDocument:
+    missing = {k: v for k, v in defaults.items() if getattr(doc.article, k) is None}
+    return replace(doc, article=replace(doc.article, **missing)) if missing else doc
+
+
+def _read_url(url: str, fetcher: Fetcher, settings: Settings, report: ReadReport,
+              defaults: dict[str, Any]) -> Iterator[RawDocument]:
+    """One URL: a page (extracted as an HTML file is), a feed (one article per entry), JSON or plain text; whatever
+    goes wrong with it is reported with the URL and the caller goes on."""
+    report.files += 1
+    try:
+        got = fetcher.get(url)
+        if got.kind == "feed":
+            docs = parse_feed(got.data, url, report)
+        else:
+            text, _ = decode(got.data, url, encoding=settings.read.encoding or got.charset or "")
+            if got.kind == "json":
+                docs = parse_json(text, url, report)
+            elif got.kind == "html":
+                doc = parse_html(text, url, url_id(got.url), keep_html=settings.store.keep_html)
+                docs = iter([doc if doc.article.url else replace(doc, article=replace(doc.article, url=got.url))])
+            else:
+                docs = iter([parse_text(text, url, url_id(got.url))])
+        for doc in docs:
+            report.articles += 1
+            yield _filled(doc, defaults)
+    except (ReadError, InputError) as exc:
+        report.skip(url, exc.message, exc.code)
+    except Exception as exc:  # a parser library failing on a broken response must not end the run
+        report.skip(url, f"unexpected error while reading ({type(exc).__name__}: {exc}); skipped", "SS119")
+
+
+def _read_one(path: Path, root: Path | None, settings: Settings, report: ReadReport,
+              defaults: dict[str, Any]) -> Iterator[RawDocument]:
     """One file; whatever goes wrong with it is reported and the caller goes on."""
     try:
         for doc in _read_file(path, root, settings, report):
             report.articles += 1
-            yield doc
+            yield _filled(doc, defaults)
     except (ReadError, InputError) as exc:
         report.skip(str(path), exc.message, exc.code)
     except OSError as exc:
@@ -134,20 +186,34 @@ def read(
     settings: Settings | None = None,
     report: ReadReport | None = None,
 ) -> Iterator[RawDocument]:
-    """Yield raw documents from files, folders (recursively) and ``-`` (stdin JSONL).
+    """Yield raw documents from files, folders (recursively) and ``-`` (stdin JSONL); a document without a source,
+    a publication time or a language gets ``read.source``, ``read.published``, ``read.language`` where they are set.
 
     Problems go to ``report`` (a fresh one if not given) and are logged as warnings.
     """
     settings = settings or load_settings()
     report = report if report is not None else ReadReport()
+    defaults = _defaults(settings)
     if isinstance(sources, (str, Path)):
         sources = [sources]
+    fetcher = Fetcher(settings.fetch)
+    try:
+        yield from _read_sources(sources, settings, report, defaults, fetcher)
+    finally:
+        fetcher.close()
+
+
+def _read_sources(sources: Iterable[str | Path], settings: Settings, report: ReadReport, defaults: dict[str, Any],
+                  fetcher: Fetcher) -> Iterator[RawDocument]:
     for source in sources:
+        if is_url(source):
+            yield from _read_url(str(source), fetcher, settings, report, defaults)
+            continue
         if str(source) == "-":
             report.files += 1
             for doc in stream_jsonl(sys.stdin.buffer, "-", report, max_line=settings.read.max_file_bytes):
                 report.articles += 1
-                yield doc
+                yield _filled(doc, defaults)
             continue
         path = Path(source)
         if path.is_dir():
@@ -155,8 +221,8 @@ def read(
                 if _format_of(str(file)) is None:
                     report.skip(str(file), "unsupported file type; skipped", "SS111")
                     continue
-                yield from _read_one(file, path, settings, report)
+                yield from _read_one(file, path, settings, report, defaults)
         elif path.exists():
-            yield from _read_one(path, None, settings, report)
+            yield from _read_one(path, None, settings, report, defaults)
         else:
             report.skip(str(path), "no such file or folder", "SS110")

@@ -60,4 +60,11 @@ _LABELS = {
     "SS119": "unreadable file",
     "SS120": "unreadable record",
     "SS121": "HTML too complex",
+    "SS130": "not an http(s) URL",
+    "SS131": "disallowed by robots.txt",
+    "SS132": "redirect loop or too many redirects",
+    "SS133": "HTTP error",
+    "SS134": "unreachable host",
+    "SS135": "response too large",
+    "SS136": "not a page, feed or text",
 }

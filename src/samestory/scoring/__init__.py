@@ -18,6 +18,7 @@ import numpy as np
 from ..analysis import analyse_all
 from ..analysis.matching import EntityMatch, match_entities
 from ..analysis.opening import has_opening, with_openings
+from ..cleaning.furniture import not_an_article
 from ..records import Analysis, Article, Explanation, PairScore
 from ..settings import Settings, load_settings
 from .evidence import evidence_words
@@ -96,20 +97,31 @@ def _score_rows(pairs: Sequence[tuple[Analysis, Analysis]], settings: Settings, 
     contexts = [(match_entities(a, b), sentence_similarity(a, b)) for a, b in pairs] if explain_pairs else None
     preds = _predict(pairs, contexts)
     probs = link_probabilities(pairs)  # identical texts: 1
+    furniture: dict[str, str | None] = {}  # per article id: why it is not an article, if it is not
+
+    def why_not(an: Analysis) -> str | None:
+        if an.id not in furniture:
+            furniture[an.id] = not_an_article(an.article)
+        return furniture[an.id]
+
     out = []
     for k, (a, b) in enumerate(pairs):
-        scores = {dim: round(float(preds[dim][k]), 3) for dim in DIMENSIONS}
-        prob = float(probs[k])
+        scores: dict[str, float | None] = {dim: round(float(preds[dim][k]), 3) for dim in DIMENSIONS}
+        prob: float | None = float(probs[k])
         if _identical(a, b):  # the same text: every dimension "very similar"
             scores = {dim: 1.0 for dim in DIMENSIONS}
+        unknown = next((f"{side}: {why}" for side, an in (("A", a), ("B", b)) if (why := why_not(an))), None)
+        if unknown:  # a score of a sign-up form is no score: unknown, not confidently "different"
+            scores, prob = {dim: None for dim in DIMENSIONS}, None
         out.append(
             PairScore(
                 a=a.id,
                 b=b.id,
                 **scores,
-                same_story=prob >= settings.cluster.link_probability,
-                probability=round(prob, 4),
+                same_story=prob is not None and prob >= settings.cluster.link_probability,
+                probability=None if prob is None else round(prob, 4),
                 explanation=explain(a, b, match=contexts[k][0], sim=contexts[k][1]) if contexts else None,
+                unknown=unknown,
             )
         )
     return out

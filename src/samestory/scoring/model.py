@@ -30,13 +30,15 @@ class Scorer:
     def predict(self, X: np.ndarray) -> dict[str, np.ndarray]:
         """Scores on the 1-4 scale (1 = very similar) for each dimension."""
         out = {}
-        for dim in DIMENSIONS:
+        for dim in (d for d in DIMENSIONS if d in self.ridge):
             r = self.ridge[dim]
             # a linear model must not extrapolate: features are clipped to the range seen in training
             Xc = np.clip(X, np.asarray(r["lo"]), np.asarray(r["hi"]))
             lin = ((Xc - np.asarray(r["mean"])) / np.asarray(r["scale"])) @ np.asarray(r["coef"]) + r["intercept"]
             a, b = r.get("calibration", (0.0, 1.0))
-            out[dim] = np.clip(a + b * (self.boosters[dim].predict(X) + lin) / 2, 1.0, 4.0)
+            booster = self.boosters.get(dim)
+            blend = lin if booster is None else (booster.predict(X) + lin) / 2
+            out[dim] = np.clip(a + b * blend, 1.0, 4.0)
         return out
 
     def probability(self, X: np.ndarray) -> np.ndarray:

@@ -230,6 +230,31 @@ class SQLiteStore(StoryTables):
         for row in cursor:
             yield self._article(row)
 
+    def delete_articles(self, ids: Iterable[str]) -> tuple[list[str], set[str]]:
+        """Delete articles (their text, analysis and placement) in one transaction; their stories are marked for
+        their records to be rebuilt and to be repaired (``pending_stories``, ``repair_due``), so that the next
+        placing run (``pipeline.delete`` starts one) re-forms them without the article, and a run killed between
+        the two still does. Returns the ids deleted (those stored) and their stories."""
+        deleted, touched = [], set()
+        with self.transaction():
+            for article_id in dict.fromkeys(ids):
+                if self._db.execute("SELECT 1 FROM articles WHERE id=?", (article_id,)).fetchone() is None:
+                    continue
+                row = self._db.execute("SELECT story_id FROM placements WHERE article_id=?", (article_id,)).fetchone()
+                if row is not None:
+                    touched.add(row[0])
+                for table, column in (("articles", "id"), ("analyses", "article_id"), ("placements", "article_id")):
+                    self._db.execute(f"DELETE FROM {table} WHERE {column}=?", (article_id,))
+                deleted.append(article_id)
+            if touched:
+                for key in ("pending_stories", "repair_due"):
+                    row = self._db.execute("SELECT value FROM samestory_meta WHERE key=?", (key,)).fetchone()
+                    both = sorted(touched | set(json.loads(row[0]) if row else ()))
+                    self._db.execute("INSERT OR REPLACE INTO samestory_meta (key, value) VALUES (?, ?)", (key, json.dumps(both)))
+                self._db.execute("INSERT INTO samestory_meta (key, value) VALUES ('stories_version', '1') ON CONFLICT(key) DO "
+                                 "UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)")
+        return deleted, touched
+
     def count_articles(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 

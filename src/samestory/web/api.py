@@ -129,6 +129,18 @@ def get_article(request: Request, article_id: str) -> dict[str, Any]:
     return found
 
 
+@router.delete("/articles/{article_id:path}", tags=["articles"], responses=_errors(
+    _401="missing or wrong bearer token", _403="a cross-site write", _404="no such article", _503=_BUSY))
+def delete_article(request: Request, article_id: str) -> dict[str, Any]:
+    """Delete a stored article: its text, analysis and place; its story is re-formed without it (a story left
+    empty goes). Needs the bearer token."""
+    if not token_ok(request):
+        raise HTTPException(401, "missing or wrong bearer token")
+    if not request.app.state.service.delete(article_id):
+        raise HTTPException(404, f"no article '{article_id}'")
+    return {"deleted": article_id}
+
+
 @router.get("/stories", tags=["stories"], responses=_errors(_503=_BUSY))
 def get_stories(
     request: Request,

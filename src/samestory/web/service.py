@@ -26,7 +26,7 @@ from ..articles import article_from_dict, article_to_dict
 from ..cleaning import clean
 from ..clustering import coverage, story_to_dict
 from ..errors import InputError, SamestoryError
-from ..pipeline import story_clusterer, stored_analyses, update_stories
+from ..pipeline import delete, story_clusterer, stored_analyses, update_stories
 from ..records import Article, PairScore
 from ..scoring import compare
 from ..settings import Settings, load_settings
@@ -119,7 +119,7 @@ class Service:
         if isinstance(x, str):  # an id in the store
             art = self.store.get_article(x)
             if art is None:
-                raise InputError(f"no article '{x}' in the store", code="SS111")
+                raise InputError(f"no article '{x}' in the store", code="SS122")
             return art
         article = article_from_dict(x)
         try:
@@ -179,6 +179,15 @@ class Service:
     def add(self, items: Sequence[dict], *, timeout: float = 120.0) -> dict:
         """Submit and wait for the placements: the job, with each resulting article's id and story."""
         return self.wait(self.submit(items)["job"], timeout)
+
+    def delete(self, article_id: str) -> bool:
+        """Delete a stored article and re-form its story without it; False when no such article is stored."""
+        if self._closed:
+            self._open()
+        with self._write_lock, self._writer.writing():
+            deleted, _ = delete(self._writer, [article_id], settings=self.settings)
+            self._clusterer = None  # the placer's stories are built from the store again
+        return bool(deleted)
 
     def _start_placer(self) -> None:
         with self._wake:
