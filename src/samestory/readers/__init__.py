@@ -27,6 +27,7 @@ from .jsonl import open_jsonl, parse_json, stream_jsonl
 from .report import ReadReport
 from .table import read_csv, read_parquet
 from .text import parse_text
+from .warc import read_warc
 
 __all__ = ["read", "ReadReport", "SUFFIXES", "extract_html"]
 
@@ -45,6 +46,8 @@ SUFFIXES = {
     ".csv": "csv",
     ".tsv": "tsv",
     ".parquet": "parquet",
+    ".warc": "warc",
+    ".warc.gz": "warc",
 }
 
 
@@ -91,6 +94,10 @@ def _read_file(path: Path, root: Path | None, settings: Settings, report: ReadRe
         return
     if fmt == "parquet":  # a row group at a time
         yield from read_parquet(path, origin, report)
+        return
+    if fmt == "warc":  # a record at a time; each record bounded by read.max_file_bytes
+        yield from read_warc(path, origin, report, max_record_bytes=settings.read.max_file_bytes,
+                             keep_html=settings.store.keep_html, encoding=settings.read.encoding)
         return
     size = path.stat().st_size
     if size > settings.read.max_file_bytes:

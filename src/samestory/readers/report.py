@@ -52,7 +52,7 @@ _LABELS = {
     "SS111": "unsupported file type",
     "SS112": "binary file",
     "SS113": "undecodable file",
-    "SS114": "truncated or corrupt gzip",
+    "SS114": "truncated or corrupt gzip or WARC record",
     "SS115": "HTML without article text",
     "SS116": "feed without entries",
     "SS117": "empty file",
