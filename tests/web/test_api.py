@@ -3,6 +3,7 @@
 import re
 import threading
 import time
+from dataclasses import replace
 
 from samestory.cli import main
 from tests._data import demo_docs
@@ -271,3 +272,19 @@ def test_delete_an_article_needs_the_token_and_re_forms_its_story(client):
     left = client.get(f"/stories/{story['story']}")
     assert left.status_code == 404 or victim not in left.json()["articles"]
     assert client.get("/health").json()["status"] == "ok"
+
+
+def test_urls_are_fetched_through_the_readers_from_the_api_and_the_form(client):
+    from tests._site import serving
+
+    client.app.state.service.settings = replace(client.app.state.service.settings,
+                                                fetch=replace(client.app.state.service.settings.fetch, delay=0.0, retries=0))
+    with serving() as site:
+        r = client.post("/articles?wait=60", json={"urls": [f"{site}/article.html", f"{site}/gone"]}, headers=AUTH)
+        assert r.status_code == 201, r.text
+        job = r.json()
+        assert len(job["articles"]) == 1 and job["articles"][0]["story"]
+        assert job["skipped"] == [{"index": 1, "error": "SS133", "message": f"{site}/gone: HTTP 404"}]
+        assert client.get(f"/jobs/{job['job']}").json()["skipped"] == job["skipped"]
+        page = client.post("/add", data={"text": f"{site}/feed.xml\n", "token": TOKEN})
+        assert page.status_code == 200 and "example.org/ferry" in page.text and "example.org/schools" in page.text

@@ -11,6 +11,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from .app import token_ok
+from .service import MAX_URLS, read_urls
 
 router = APIRouter(prefix="")
 MAX_BATCH = 1000
@@ -34,6 +35,11 @@ class ArticleIn(BaseModel):
 
 class ArticlesIn(BaseModel):
     articles: list[ArticleIn] = Field(..., description=f"at most {MAX_BATCH} (413 over)")
+
+
+class UrlsIn(BaseModel):
+    urls: list[str] = Field(..., min_length=1, max_length=MAX_URLS,
+                            description=f"http(s) URLs of pages or feeds, at most {MAX_URLS}: fetched and read as `samestory ingest URL` reads them")
 
 
 class CompareIn(BaseModel):
@@ -88,10 +94,11 @@ def health(request: Request) -> dict[str, Any]:
 def post_articles(
     request: Request,
     response: Response,
-    body: Union[ArticleIn, list[ArticleIn], ArticlesIn],
+    body: Union[ArticleIn, list[ArticleIn], ArticlesIn, UrlsIn],
     wait: float = Query(0, ge=0, le=MAX_WAIT, description="seconds to wait for the placing (201 when done in time)"),
 ) -> dict[str, Any]:
-    """Add one article, a list, or {"articles": [...]}: cleaned (pages split into stories) and stored at once,
+    """Add one article, a list, {"articles": [...]}, or {"urls": [...]} (pages and feeds fetched and read as the
+    command line reads them, each URL that fails listed in the job's `skipped`): cleaned (pages split into stories) and stored at once,
     then placed in stories by the server's placer, a batch at a time. Answers 202 with the job (`GET /jobs/{job}`
     follows it: queued, placing, done or failed, and each article's story once placed); with `wait`, 201 and the
     placements when they are done within that many seconds. An article that cannot be used (nothing left after
@@ -99,11 +106,15 @@ def post_articles(
     token."""
     if not token_ok(request):
         raise HTTPException(401, "missing or wrong bearer token")
-    items = body.articles if isinstance(body, ArticlesIn) else body if isinstance(body, list) else [body]
-    if len(items) > MAX_BATCH:
-        raise HTTPException(413, f"at most {MAX_BATCH} articles per request")
     service = request.app.state.service
-    job = service.submit([_dump(a) for a in items])
+    if isinstance(body, UrlsIn):  # fetched here, then as any article: what could not be read goes to `skipped`
+        found, problems = read_urls(body.urls, service.settings)
+        job = service.submit(found[:MAX_BATCH], skipped=problems)
+    else:
+        items = body.articles if isinstance(body, ArticlesIn) else body if isinstance(body, list) else [body]
+        if len(items) > MAX_BATCH:
+            raise HTTPException(413, f"at most {MAX_BATCH} articles per request")
+        job = service.submit([_dump(a) for a in items])
     if wait > 0:
         job = service.wait(job["job"], wait)
     if job["status"] == "done":  # placed within the wait, or nothing to place

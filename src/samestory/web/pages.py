@@ -12,7 +12,9 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from ..errors import SamestoryError
+from ..readers.fetch import is_url
 from .app import token_ok
+from .service import read_urls
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -112,6 +114,8 @@ async def add_submit(request: Request, text: str = Form(""), token: str = Form("
     try:
         if upload is not None and upload.filename:  # a file goes through the readers the command line uses
             items, problems = await run_in_threadpool(_read_upload, upload.filename, await upload.read())
+        elif _urls(text):  # pasted URLs: fetched and read as `samestory ingest URL...` reads them
+            items, problems = await run_in_threadpool(read_urls, _urls(text), request.app.state.service.settings)
         else:
             items, problems = _items(text), []
         job = await run_in_threadpool(request.app.state.service.add, items) if items else {"articles": [], "skipped": []}
@@ -142,6 +146,12 @@ def _read_upload(name: str, data: bytes) -> tuple[list[dict], list[dict]]:
     skipped = [{"index": None, "error": p.code, "message": f"{p.origin.replace(str(path), Path(name).name)}: {p.reason}"}
                for p in report.problems]
     return items, skipped
+
+
+def _urls(raw: str) -> list[str]:
+    """The pasted text as a list of URLs, when every line of it is one (else empty)."""
+    lines = [line.strip() for line in raw.splitlines() if line.strip()]
+    return lines if lines and all(is_url(line) and " " not in line for line in lines) else []
 
 
 def _items(raw: str) -> list[dict]:

@@ -32,11 +32,28 @@ from ..scoring import compare
 from ..settings import Settings, load_settings
 from ..store import SQLiteStore
 
-__all__ = ["Service", "pair_to_dict", "MAX_JOBS"]
+__all__ = ["Service", "pair_to_dict", "read_urls", "MAX_JOBS", "MAX_URLS"]
 
 log = logging.getLogger(__name__)
 MAX_JOBS = 10_000  # jobs remembered for GET /jobs/{id}; older ones are forgotten (their articles stay placed)
 LOCK_WAIT_CLOSE = 60.0  # seconds a stopping server waits for the placer's run to end
+
+
+MAX_URLS = 20  # URLs fetched for one request (each may take fetch.timeout, and retries)
+
+
+def read_urls(urls: Sequence[str], settings: Settings) -> tuple[list[dict], list[dict]]:
+    """Fetch and read URLs as ``samestory ingest URL...`` does: their articles as dicts, and what could not be read
+    (as a job's ``skipped``: index, code and reason)."""
+    from ..readers import ReadReport, read
+
+    if len(urls) > MAX_URLS:
+        raise InputError(f"at most {MAX_URLS} URLs at a time; give more to 'samestory ingest --urls FILE'", code="SS109")
+    report = ReadReport()
+    items = [article_to_dict(doc.article) for doc in read(list(urls), settings=settings, report=report)]
+    index = {u: k for k, u in enumerate(urls)}
+    skipped = [{"index": index.get(p.origin), "error": p.code, "message": f"{p.origin}: {p.reason}"} for p in report.problems]
+    return items, skipped
 
 
 def pair_to_dict(score: PairScore) -> dict[str, Any]:
@@ -131,13 +148,13 @@ class Service:
         return first
 
     # -- writing ----------------------------------------------------------------------------
-    def submit(self, items: Sequence[dict]) -> dict:
+    def submit(self, items: Sequence[dict], *, skipped: Sequence[dict] = ()) -> dict:
         """Clean and store articles, and queue them for the placer: the job (``job``), at once. An item that cannot
         be used (nothing left after cleaning, a field of the wrong type) is reported in the job's ``skipped`` with
-        its index and reason, and the others go on."""
+        its index and reason, after those given (what could not be read before), and the others go on."""
         if self._closed:  # a request outside the app's lifespan (after it ended)
             self._open()
-        articles, skipped = [], []
+        articles, skipped = [], list(skipped)
         for k, item in enumerate(items):
             try:
                 articles.extend(clean(article_from_dict(item), settings=self.settings))
