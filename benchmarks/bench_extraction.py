@@ -103,8 +103,8 @@ def scrapinghub(limit: int | None) -> dict:
         data = data.get("output", data)
         preds = [data.get(i, {}).get("articleBody") or "" for i in ids]
         rows[f"stored output: {name}"] = prf(golds, preds)
-        if name == "newspaper":
-            rows["stored newspaper3k + samestory clean"] = prf(golds, [cleaned(p, None, settings) for p in preds])
+        if name in ("newspaper", "rs_trafilatura"):  # the cleaning over another extractor's output
+            rows[f"stored {name} + samestory clean"] = prf(golds, [cleaned(p, None, settings) for p in preds])
     table(
         f"ScrapingHub article extraction ({len(ids)} pages): word 4-gram shingles",
         ["extractor", "precision", "recall", "F1"],

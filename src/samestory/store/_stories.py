@@ -116,6 +116,20 @@ class StoryTables:
             story = alias[0]
         return None
 
+    def iter_stories(self) -> Iterator[dict]:
+        """Every story record (the JSON form), newest first, streamed."""
+        for (data,) in self._db.execute("SELECT data FROM stories ORDER BY last_seen IS NULL, last_seen DESC, id"):
+            yield json.loads(data)
+
+    def iter_assignments(self) -> Iterator[dict]:
+        """Each placed article with its story: article, story, new_story, note, published, source, title."""
+        rows = self._db.execute(
+            "SELECT p.article_id, p.story_id, p.new_story, p.note, a.published, a.source, a.title FROM placements p "
+            "JOIN articles a ON a.id = p.article_id ORDER BY p.story_id, a.published IS NULL, a.published, a.id")
+        for r in rows:
+            yield {"article": r[0], "story": r[1], "new_story": bool(r[2]), "note": r[3], "published": r[4], "source": r[5],
+                   "title": r[6]}
+
     def story_of(self, article: str) -> tuple[str, bool, str | None] | None:
         """(story id, opened a new story, note) of a placed article."""
         row = self._db.execute("SELECT story_id, new_story, note FROM placements WHERE article_id=?", (article,)).fetchone()

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, Union
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from .app import token_ok
@@ -191,3 +192,51 @@ def post_compare(request: Request, body: CompareIn) -> dict[str, Any]:
         if isinstance(side, str) and request.app.state.service.store.get_article(side) is None:
             raise HTTPException(404, f"no article '{side[:200]}' in the store")
     return request.app.state.service.compare(_dump(body.a), _dump(body.b))
+
+
+def _exported(db: str, what: str, fmt: str):
+    """The table as CSV or JSON lines, 500 rows at a time, from a connection of its own (closed at the end)."""
+    import csv
+    import io
+    import json
+
+    from ..export import COLUMNS, export_rows, flat
+    from ..store import SQLiteStore
+
+    store = SQLiteStore(db)
+    try:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=COLUMNS[what], extrasaction="ignore") if fmt == "csv" else None
+        if writer is not None:
+            writer.writeheader()
+        for k, row in enumerate(export_rows(store, what), 1):
+            if writer is not None:
+                writer.writerow({key: flat(v) for key, v in row.items()})
+            else:
+                buffer.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+            if k % 500 == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+    finally:
+        store.close()
+
+
+def _export_route(what: str, fmt: str) -> None:
+    media = "text/csv; charset=utf-8" if fmt == "csv" else "application/x-ndjson"
+
+    def export(request: Request) -> StreamingResponse:
+        return StreamingResponse(_exported(request.app.state.service.db, what, fmt), media_type=media,
+                                 headers={"Content-Disposition": f'attachment; filename="{what}.{fmt}"'})
+
+    kind = "CSV (lists joined with '; ')" if fmt == "csv" else "JSON lines"
+    export.__doc__ = f"Every row of {what} as {kind}, streamed: what `samestory export --what {what} --format {fmt}` writes."
+    router.add_api_route(f"/{what}.{fmt}", export, methods=["GET"], tags=["export"], response_class=StreamingResponse,
+                         name=f"export_{what}_{fmt}", responses={200: {"content": {media.split(";")[0]: {}}},
+                                                                 **_errors(_503=_BUSY)})
+
+
+for _what in ("stories", "assignments", "articles"):
+    for _fmt in ("csv", "jsonl"):
+        _export_route(_what, _fmt)
