@@ -21,8 +21,6 @@ recipe and for the recipes tried against it.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
 import re
 import sys
 import time
@@ -33,9 +31,9 @@ from urllib.parse import urlsplit
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import DATA, RESULTS, need, save, table  # noqa: E402
+from _common import DATA, REPO, RESULTS, need, save, table  # noqa: E402
 
-from samestory import __version__, load_settings  # noqa: E402
+from samestory import load_settings  # noqa: E402
 from samestory.articles import article_from_dict  # noqa: E402
 from samestory.cleaning import clean_one  # noqa: E402
 from samestory.scoring.features import FEATURE_NAMES_WITH_OPENING  # noqa: E402
@@ -43,7 +41,7 @@ from samestory.scoring.training import (  # noqa: E402
     DIMENSIONS,
     LabelledPair,
     RECIPES,
-    featurise,
+    featurise_cached,
     is_dev,
     load_semeval_pairs,
     load_translated_pairs,
@@ -54,17 +52,10 @@ SEMEVAL = DATA / "semeval2022_task8"
 
 
 def _features(name: str, pairs: list[LabelledPair]) -> np.ndarray:
-    """featurise(), remembered in benchmarks/results/ (keyed by the pairs, their texts, the features, the version)."""
-    h = hashlib.sha1(json.dumps([__version__, FEATURE_NAMES_WITH_OPENING,
-                                 [(p.pair_id, p.a.text, p.b.text) for p in pairs]]).encode()).hexdigest()[:16]
-    path = RESULTS / f"semeval-features-{name}-{h}.npy"
-    if path.exists():
-        return np.load(path)
     t0 = time.perf_counter()
-    X, _ = featurise(pairs, load_settings())
-    print(f"{name}: {len(pairs)} pairs featurised in {time.perf_counter() - t0:.0f} s")
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    np.save(path, X)
+    X = featurise_cached(pairs, load_settings(), RESULTS, name)
+    print(f"{name}: {len(pairs)} pairs featurised (or read from {RESULTS.relative_to(REPO)}) in {time.perf_counter() - t0:.0f} s",
+          flush=True)
     return X
 
 

@@ -39,7 +39,11 @@ def test_a_user_browses_a_story_and_compares(server, page):
     page.wait_for_selector("#story-title")
     assert page.locator(".timeline tbody tr").count() >= 2
     assert page.get_by_text("Timeline").is_visible()
+    if page.locator("#coverage-chart").count():  # a story of two dated articles or more has its chart
+        assert page.locator("#coverage-chart svg rect").count() >= 2
+        assert page.locator("#firsts tbody tr").count() >= 1
     page.screenshot(path=str(ARTIFACTS / "story.png"), full_page=True)
+    story_url = page.url
     # compare the second article with the first
     page.locator("a", has_text="compare with the first").first.click()
     page.wait_for_selector("#verdict")
@@ -47,6 +51,12 @@ def test_a_user_browses_a_story_and_compares(server, page):
     assert verdict in ("Same story", "Different stories")
     assert page.locator("#aligned tbody tr").count() >= 1
     page.screenshot(path=str(ARTIFACTS / "compare.png"), full_page=True)
+    # the story at phone width: the chart scales, nothing scrolls sideways
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(story_url)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(ARTIFACTS / "story-phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_the_page_fits_a_phone(server, page):

@@ -155,6 +155,26 @@ SIMILARITIES = frozenset({*FAMILIES["embedding"], *FAMILIES["alignment"], "openi
                           "num_value_jaccard", "minhash_jaccard"})
 
 
+def featurise_cached(pairs: Sequence[LabelledPair], settings: Settings, cache: Path | None, name: str) -> np.ndarray:
+    """featurise()'s matrix, kept in ``cache`` (a folder; None: not kept) under a key of the pairs, their cleaned
+    texts, the features and the version: a second run over the same pairs reads it (featurising the 2,432 pairs
+    takes about half an hour here)."""
+    import json
+
+    from .. import __version__
+
+    key = hashlib.sha1(json.dumps([__version__, FEATURE_NAMES_WITH_OPENING,
+                                   [(p.pair_id, p.a.text, p.b.text) for p in pairs]]).encode()).hexdigest()[:16]
+    path = Path(cache) / f"semeval-features-{name}-{key}.npy" if cache else None
+    if path is not None and path.exists():
+        return np.load(path)
+    X, _ = featurise(pairs, settings)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.save(path, X)
+    return X
+
+
 def _fit_blend(Xc: np.ndarray, y: np.ndarray, columns: Sequence[str], *, monotone: bool = False, trees: bool = True) -> tuple:
     import lightgbm as lgb
     from sklearn.linear_model import RidgeCV

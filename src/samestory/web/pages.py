@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 from ..errors import SamestoryError
 from ..readers.fetch import is_url
 from .app import token_ok
+from .charts import coverage_chart, first_reports, sparkline
 from .service import read_urls
 
 router = APIRouter(include_in_schema=False)
@@ -43,6 +44,8 @@ def _web_link(url: str | None) -> str | None:
 
 
 templates.env.filters["web_link"] = _web_link
+# the charts are built here from numbers and escaped names (web/charts.py): markup the templates may insert as it is
+templates.env.filters["sparkline"] = lambda timeline: Markup(sparkline(timeline) or "")
 
 
 def _page(request: Request, name: str, **ctx) -> HTMLResponse:
@@ -65,7 +68,9 @@ def story_page(request: Request, story_id: str) -> HTMLResponse:
     by_source: dict[str, list[dict]] = {}
     for t in story["timeline"]:
         by_source.setdefault(t["source"] or "(no source)", []).append(t)
-    return _page(request, "story.html", story=story, by_source=by_source)
+    chart = coverage_chart(story["timeline"])
+    return _page(request, "story.html", story=story, by_source=by_source, chart=Markup(chart) if chart else None,
+                 firsts=first_reports(story["timeline"]))
 
 
 def _compare_input(value: str) -> dict | str:
