@@ -39,3 +39,15 @@ def test_the_story_page_shows_the_chart_and_the_list_its_sparklines(client):
     dated = sum(1 for t in story["timeline"] if t["published"])
     assert ('id="coverage-chart"' in page) == (dated >= 2)
     assert 'class="spark"' in client.get("/").text
+
+
+def test_the_story_list_filters_by_source_name_and_dates(client):
+    stories = client.get("/stories").json()["stories"]
+    source = stories[0]["sources"][0]
+    page = client.get("/", params={"source": source}).text
+    shown = re.findall(r'href="/story/([^"]+)"', page)
+    assert shown and set(shown) == {s["story"] for s in client.get("/stories", params={"source": source, "size": 200}).json()["stories"]}
+    assert "from " + source in page
+    assert "not a date" in client.get("/", params={"since": "March"}).text
+    none = client.get("/", params={"since": "2100-01-01"}).text
+    assert 'href="/story/' not in none

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
@@ -53,10 +55,23 @@ def _page(request: Request, name: str, **ctx) -> HTMLResponse:
 
 
 @router.get("/", response_class=HTMLResponse)
-def stories_page(request: Request, q: str | None = None, page: int = 1) -> HTMLResponse:
+def stories_page(request: Request, q: str | None = None, page: int = 1, source: str = "", entity: str = "", since: str = "",
+                 until: str = "") -> HTMLResponse:
     page = max(1, page)
-    data = request.app.state.service.stories(page=page, size=PAGE, q=q or None)
-    return _page(request, "stories.html", q=q or "", data=data, pages=max(1, -(-data["total"] // PAGE)))
+    filters = {"q": (q or "").strip()[:200], "source": source.strip()[:200], "entity": entity.strip()[:200],
+               "since": since.strip()[:10], "until": until.strip()[:10]}
+    dates, error = {}, None
+    for key in ("since", "until"):
+        if filters[key]:
+            try:
+                dates[key] = datetime.fromisoformat(filters[key])
+            except ValueError:
+                error, filters[key] = f"{key}: not a date (YYYY-MM-DD); left out", ""
+    data = request.app.state.service.stories(page=page, size=PAGE, q=filters["q"] or None, source=filters["source"] or None,
+                                             entity=filters["entity"] or None, **dates)
+    query = urlencode({k: v for k, v in filters.items() if v})
+    return _page(request, "stories.html", q=filters["q"], filters=filters, query=query, error=error, data=data,
+                 pages=max(1, -(-data["total"] // PAGE)))
 
 
 @router.get("/story/{story_id}", response_class=HTMLResponse)
