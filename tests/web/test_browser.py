@@ -56,7 +56,15 @@ def test_a_user_browses_a_story_and_compares(server, page):
     page.goto(story_url)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(ARTIFACTS / "story-phone.png"), full_page=True)
+    # a source's page, from the story's timeline: its stories, and how often it was first
+    page.locator(".timeline a[href^='/source/']").first.click()
+    page.wait_for_selector("#source-name")
+    assert page.locator(".story-item").count() >= 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(ARTIFACTS / "source-phone.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
+    page.reload()
+    page.screenshot(path=str(ARTIFACTS / "source.png"), full_page=True)
 
 
 def test_the_page_fits_a_phone(server, page):

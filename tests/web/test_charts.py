@@ -51,3 +51,14 @@ def test_the_story_list_filters_by_source_name_and_dates(client):
     assert "not a date" in client.get("/", params={"since": "March"}).text
     none = client.get("/", params={"since": "2100-01-01"}).text
     assert 'href="/story/' not in none
+
+
+def test_a_source_page_lists_its_stories_and_how_often_it_was_first(client):
+    stories = client.get("/stories", params={"size": 200}).json()["stories"]
+    source = stories[0]["sources"][0]
+    mine = [s for s in stories if source in s["sources"]]
+    page = client.get(f"/source/{source}")
+    assert page.status_code == 200 and f"In {len(mine)} stor" in page.text
+    assert set(re.findall(r'href="/story/([^"]+)"', page.text)) == {s["story"] for s in mine}
+    assert f'href="/source/{source}"' in client.get(f"/story/{mine[0]['story']}").text
+    assert client.get("/source/nobody.example").status_code == 404

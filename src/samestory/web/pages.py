@@ -74,6 +74,15 @@ def stories_page(request: Request, q: str | None = None, page: int = 1, source: 
                  pages=max(1, -(-data["total"] // PAGE)))
 
 
+@router.get("/source/{name}", response_class=HTMLResponse)
+def source_page(request: Request, name: str) -> HTMLResponse:
+    data = request.app.state.service.source(name[:200])
+    if not data["stories"]:
+        return templates.TemplateResponse(request, "message.html", {"title": "No such source",
+                                          "message": f"No story has an article from '{name[:200]}'."}, status_code=404)
+    return _page(request, "source.html", data=data)
+
+
 @router.get("/story/{story_id}", response_class=HTMLResponse)
 def story_page(request: Request, story_id: str) -> HTMLResponse:
     story = request.app.state.service.story(story_id)

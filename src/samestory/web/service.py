@@ -118,6 +118,24 @@ class Service:
                                                since=since, until=until)
         return {"total": total, "page": page, "size": size, "stories": [story_to_dict(s) for s in items]}
 
+    def source(self, name: str, *, limit: int = 2000) -> dict:
+        """What one source covered: its stories (newest first, at most ``limit``), how many it reported first, and
+        its typical lag behind the first report where it was not first."""
+        total, items = self.store.list_stories(limit=limit, offset=0, source=name)
+        rows, first, lags = [], 0, []
+        for story in items:
+            dated = [t for t in story.timeline if t.published is not None]
+            mine = [t for t in dated if t.source == name]
+            lead = min(dated, key=lambda t: t.published) if dated else None
+            is_first = bool(mine and lead is not None and mine[0].published <= lead.published)
+            first += is_first
+            if mine and lead is not None and not is_first:
+                lags.append((min(t.published for t in mine) - lead.published).total_seconds() / 3600)
+            rows.append({**story_to_dict(story), "first": is_first, "articles_here": sum(t.source == name for t in story.timeline)})
+        lags.sort()
+        return {"source": name, "stories": total, "listed": rows, "first": first,
+                "median_lag_hours": lags[len(lags) // 2] if lags else None}
+
     def story(self, story_id: str) -> dict | None:
         story = self.store.get_story(story_id)
         if story is None:
