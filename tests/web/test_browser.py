@@ -57,7 +57,7 @@ def test_a_user_browses_a_story_and_compares(server, page):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(ARTIFACTS / "story-phone.png"), full_page=True)
     # a source's page, from the story's timeline: its stories, and how often it was first
-    page.locator(".timeline a[href^='/source/']").first.click()
+    page.goto(server + page.locator("a[href^='/source/']").first.get_attribute("href"))
     page.wait_for_selector("#source-name")
     assert page.locator(".story-item").count() >= 1
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
