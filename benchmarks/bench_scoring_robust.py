@@ -59,6 +59,22 @@ def _features(name: str, pairs: list[LabelledPair]) -> np.ndarray:
     return X
 
 
+# a page's furniture as a scrape of the whole page brings it: navigation above the story, sign-up and links below
+_TOP = ["Home", "News", "Politics", "Business", "Sport", "Weather", "Menu", "Sign in", "Subscribe now for unlimited access"]
+_BOTTOM = ["Related articles", "Storm closes schools across the region", "Council approves new budget", "Most read",
+           "Sign up to our daily newsletter", "Thank you for subscribing", "Follow us on Facebook",
+           "© 2022 Example Media Group. All rights reserved.", "Privacy policy", "Terms of use", "Cookie settings"]
+
+
+def _furnished(p: LabelledPair, cleaned: bool) -> LabelledPair:
+    """The pair as whole scraped pages: furniture above and below each text; cleaned as samestory reads it, or not."""
+    out = []
+    for x in (p.a, p.b):
+        article = article_from_dict({"id": x.id, "text": "\n".join([*_TOP, x.text, *_BOTTOM]), "language": x.language})
+        out.append(clean_one(article) if cleaned else article)
+    return LabelledPair(p.pair_id, p.lang_a, p.lang_b, out[0], out[1], p.gold)
+
+
 def _head(p: LabelledPair, chars: int) -> LabelledPair:
     cut = [clean_one(article_from_dict({"id": x.id, "text": x.text[:chars], "language": x.language})) for x in (p.a, p.b)]
     return LabelledPair(p.pair_id, p.lang_a, p.lang_b, cut[0], cut[1], p.gold)
@@ -148,26 +164,29 @@ def main() -> None:
     # another view: the dev pairs cut to their first 600 characters, beside the usual excerpts
     dev = np.array([is_dev(p.pair_id) for p in original])
     dev_pairs = [p for p, d in zip(original, dev) if d]
-    Xd, Xh = X[:n][dev], _features("dev-head600", [_head(p, 600) for p in dev_pairs])
+    views_X = {"excerpt": X[:n][dev], "first 600 chars": _features("dev-head600", [_head(p, 600) for p in dev_pairs]),
+               "scraped page, cleaned": _features("dev-furnished-cleaned", [_furnished(p, True) for p in dev_pairs]),
+               "scraped page, not cleaned": _features("dev-furnished-raw", [_furnished(p, False) for p in dev_pairs])}
     train = ~dev
     rows, views = [], {}
     gold = -Y["overall"][:n][dev]
     for r in recipes:
         scorer = RECIPES[r.partition("@")[0]](X[:n][train], {d: y[:n][train] for d, y in Y.items()})
         cols = [FEATURE_NAMES_WITH_OPENING.index(c) for c in scorer.features]
-        pe, ph = (scorer.predict(M[:, cols]) for M in (Xd, Xh))
+        preds = {v: scorer.predict(M[:, cols]) for v, M in views_X.items()}
         for dim in DIMENSIONS:
             gd = -Y[dim][:n][dev]
-            views.setdefault(r, {})[dim] = {"excerpt": pearson(-pe[dim], gd), "head600": pearson(-ph[dim], gd),
-                                            "mean_abs_difference": float(np.mean(np.abs(pe[dim] - ph[dim])))}
-        rows.append([r, views[r]["overall"]["excerpt"], views[r]["overall"]["head600"], views[r]["overall"]["mean_abs_difference"]])
-    for z, (a, b) in {k: (v, _zero(Xh)[k]) for k, v in _zero(Xd).items()}.items():
-        rows.append([f"zero-shot {z}", pearson(a, gold), pearson(b, gold), float("nan")])
-    table(f"Overall on the dev split ({int(dev.sum())} pairs) under two views: Pearson, and the mean |difference| of the scores",
-          ["scorer", "excerpt", "first 600 chars", "mean |difference|"], rows)
-    per_dim = [[dim, *(views[r][dim][v] for r in recipes for v in ("excerpt", "head600"))] for dim in DIMENSIONS]
-    table("every dimension on the dev split, Pearson under both views",
-          ["dimension", *(f"{r} {v}" for r in recipes for v in ("excerpt", "600"))], per_dim)
+            views.setdefault(r, {})[dim] = {v: pearson(-p[dim], gd) for v, p in preds.items()}
+            views[r][dim]["mean_abs_difference"] = {v: float(np.mean(np.abs(p[dim] - preds["excerpt"][dim]))) for v, p in preds.items()
+                                                    if v != "excerpt"}
+        rows.append([r, *(views[r]["overall"][v] for v in views_X), *views[r]["overall"]["mean_abs_difference"].values()])
+    for z in ("USE", "e5"):
+        rows.append([f"zero-shot {z}", *(pearson(_zero(M)[z], gold) for M in views_X.values()), *([float("nan")] * (len(views_X) - 1))])
+    table(f"Overall on the dev split ({int(dev.sum())} pairs) under four views of the texts: Pearson, then the mean "
+          "|difference| of each view's scores from the excerpt's", ["scorer", *views_X, *(f"|diff| {v}" for v in list(views_X)[1:])], rows)
+    per_dim = [[dim, *(views[r][dim][v] for r in recipes for v in views_X)] for dim in DIMENSIONS]
+    table("every dimension on the dev split, Pearson under each view",
+          ["dimension", *(f"{r}: {v}" for r in recipes for v in views_X)], per_dim)
     result["views"] = views
     save("scoring-robust", result)
 

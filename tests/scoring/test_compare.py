@@ -141,7 +141,7 @@ def test_cli_pairs_batch_reports_bad_lines_and_goes_on(tmp_path):
     assert out.returncode == 0, out.stderr
     rows = [json.loads(l) for l in out.stdout.splitlines()]
     assert [r["id"] for r in rows] == ["p1", "p3"]
-    assert set(rows[0]) == {"id", *DIMENSIONS, "same_story", "probability"}
+    assert set(rows[0]) == {"id", *DIMENSIONS, "same_story", "probability", "unknown"} and rows[0]["unknown"] is None
     assert f"{path}:2" in out.stderr and f"{path}:3" in out.stderr
     assert rows[0]["overall"] < rows[1]["overall"]
 
