@@ -84,13 +84,15 @@ def _zero(X: np.ndarray) -> dict[str, np.ndarray]:
     return {z: X[:, FEATURE_NAMES_WITH_OPENING.index(c)] for z, c in (("USE", "doc_cos"), ("e5", "opening_cos"))}
 
 
-def _held_out(recipe: str, X, Y, pairs, key) -> tuple[np.ndarray, dict[str, list[int]]]:
+def _held_out(recipe: str, X, Y, pairs, key, min_pairs: int = 1) -> tuple[np.ndarray, dict[str, list[int]]]:
     """Overall predicted for each pair by a scorer that never saw its ``key`` (language pair or source), nor any pair
-    that shares an article or an original pair with the held-out ones."""
+    that shares an article or an original pair with the held-out ones; groups of fewer than ``min_pairs`` are not
+    held out (nor predicted)."""
     groups = defaultdict(list)
     for k, p in enumerate(pairs):
         if key(p) is not None:
             groups[key(p)].append(k)
+    groups = {g: idx for g, idx in groups.items() if len(idx) >= min_pairs}
     pred = np.full(len(pairs), np.nan)
     for g, idx in groups.items():
         held_ids = {x for k in idx for x in (pairs[k].a.id.rstrip("abcdefghijklmnopqrstuvwxyz"),
@@ -110,7 +112,7 @@ def _held_out(recipe: str, X, Y, pairs, key) -> tuple[np.ndarray, dict[str, list
 def _report_held_out(title: str, recipes: list[str], X, Y, pairs, key, min_pairs: int = 1) -> dict:
     gold = -Y["overall"]
     zero = _zero(X)
-    preds = {r: _held_out(r, X, Y, pairs, key) for r in recipes}
+    preds = {r: _held_out(r, X, Y, pairs, key, min_pairs) for r in recipes}
     groups = next(iter(preds.values()))[1]
     rows, out = [], {}
     for g, idx in sorted(groups.items(), key=lambda t: (-len(t[1]), t[0])):

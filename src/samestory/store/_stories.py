@@ -116,6 +116,21 @@ class StoryTables:
             story = alias[0]
         return None
 
+    def story_vectors(self) -> tuple[list[str], np.ndarray]:
+        """Each story's id and the unit mean of its articles' document vectors (for searching by meaning)."""
+        sums: dict[str, np.ndarray] = {}
+        for story, blob in self._db.execute("SELECT story_id, vector FROM placements"):
+            v = np.frombuffer(blob, dtype=np.float16).astype(np.float32)
+            if story in sums:
+                sums[story] += v
+            else:
+                sums[story] = v.copy()
+        ids = sorted(sums)
+        if not ids:
+            return [], np.zeros((0, 0), dtype=np.float32)
+        m = np.vstack([sums[i] for i in ids])
+        return ids, m / np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-12)
+
     def iter_stories(self) -> Iterator[dict]:
         """Every story record (the JSON form), newest first, streamed."""
         for (data,) in self._db.execute("SELECT data FROM stories ORDER BY last_seen IS NULL, last_seen DESC, id"):

@@ -158,7 +158,7 @@ def get_stories(
     request: Request,
     page: int = Query(1, ge=1, le=MAX_PAGE),
     size: int = Query(20, ge=1, le=200),
-    q: str | None = Query(None, max_length=200, description="text in the title or articles"),
+    q: str | None = Query(None, max_length=200, description="text in the title or articles first, then stories that mean it in any language"),
     entity: str | None = Query(None, max_length=200),
     source: str | None = Query(None, max_length=200),
     since: str | None = Query(None, pattern=ISO_PATTERN, description=f"ISO date or date-time ({ISO_FORMS}); stories seen since"),

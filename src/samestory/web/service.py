@@ -22,6 +22,8 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
+
 from ..articles import article_from_dict, article_to_dict
 from ..cleaning import clean
 from ..clustering import coverage, story_to_dict
@@ -40,6 +42,8 @@ LOCK_WAIT_CLOSE = 60.0  # seconds a stopping server waits for the placer's run t
 
 
 MAX_URLS = 20  # URLs fetched for one request (each may take fetch.timeout, and retries)
+SEARCH_MAX = 200  # stories a search ranks
+SEARCH_COSINE = 0.3  # a story whose mean vector is this close to the query's means it (see docs/guides/web.md)
 
 
 def read_urls(urls: Sequence[str], settings: Settings) -> tuple[list[dict], list[dict]]:
@@ -70,6 +74,7 @@ class Service:
         self._post_lock = threading.Lock()
         self._open()
         self._coverage = lru_cache(maxsize=512)(self._coverage_of)
+        self._story_vectors: tuple | None = None  # (stories version, ids, unit mean vectors) for searches
         self._jobs: OrderedDict[str, dict] = OrderedDict()
         self._queued: list[str] = []
         self._wake = threading.Condition()
@@ -114,9 +119,41 @@ class Service:
 
     def stories(self, *, page: int, size: int, q: str | None = None, entity: str | None = None, source: str | None = None,
                 since: datetime | None = None, until: datetime | None = None) -> dict:
-        total, items = self.store.list_stories(limit=size, offset=(page - 1) * size, text=q, entity=entity, source=source,
-                                               since=since, until=until)
-        return {"total": total, "page": page, "size": size, "stories": [story_to_dict(s) for s in items]}
+        """A page of stories, newest first; with ``q``, the stories whose title or text holds it first, then those
+        whose articles mean it in any language (the query's multilingual vector against each story's mean vector)."""
+        if not q:
+            total, items = self.store.list_stories(limit=size, offset=(page - 1) * size, entity=entity, source=source,
+                                                   since=since, until=until)
+            return {"total": total, "page": page, "size": size, "stories": [story_to_dict(s) for s in items]}
+        _, literal = self.store.list_stories(limit=SEARCH_MAX, offset=0, text=q, entity=entity, source=source, since=since,
+                                             until=until)
+        ranked = [s.id for s in literal]
+        if len(ranked) < SEARCH_MAX:
+            allowed = None
+            if entity or source or since or until:  # the meaning matches obey the filters too
+                _, kept = self.store.list_stories(limit=100_000, offset=0, entity=entity, source=source, since=since, until=until)
+                allowed = {s.id for s in kept}
+            seen = set(ranked)
+            ranked += [sid for sid in self._meaning_matches(q) if sid not in seen and (allowed is None or sid in allowed)]
+        ranked = ranked[:SEARCH_MAX]
+        shown = [self.store.get_story(sid) for sid in ranked[(page - 1) * size : page * size]]
+        return {"total": len(ranked), "page": page, "size": size, "stories": [story_to_dict(s) for s in shown if s is not None]}
+
+    def _meaning_matches(self, q: str) -> list[str]:
+        """Story ids whose mean document vector is at least SEARCH_COSINE from the query's, best first."""
+        from ..embed import get_embedder
+
+        version = self.store.stories_version()
+        cached = self._story_vectors
+        if cached is None or cached[0] != version:
+            cached = self._story_vectors = (version, *self.store.story_vectors())
+        _, ids, vectors = cached
+        if not ids:
+            return []
+        query = get_embedder(self.settings.analyse.embedder).embed([q])[0]
+        cos = vectors @ query
+        order = np.argsort(-cos, kind="stable")
+        return [ids[k] for k in order if cos[k] >= SEARCH_COSINE][:SEARCH_MAX]
 
     def source(self, name: str, *, limit: int = 2000) -> dict:
         """What one source covered: its stories (newest first, at most ``limit``), how many it reported first, and
