@@ -10,12 +10,14 @@ from pathlib import Path
 from .analysis import analyse_cached
 from .cleaning import clean_all
 from .clustering.incremental import RepairReport, StoryClusterer, StretchRepair
+from .clustering.stories import story_id
+from .errors import InputError
 from .readers import ReadReport, read
 from .records import Analysis, Article, IngestResult
 from .settings import Settings, load_settings
 from .store import SQLiteStore
 
-__all__ = ["read_articles", "ingest", "update_stories", "repair_all", "delete", "story_clusterer", "stored_analyses", "StoryUpdate"]
+__all__ = ["read_articles", "ingest", "update_stories", "repair_all", "delete", "correct", "story_clusterer", "stored_analyses", "StoryUpdate"]
 
 
 def batched(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -92,6 +94,7 @@ def story_clusterer(store: SQLiteStore, settings: Settings) -> StoryClusterer:
     stories an interrupted run left to rebuild marked as changed."""
     clusterer = StoryClusterer(settings=settings, fetch=lambda ids: stored_analyses(store, ids, settings=settings))
     clusterer.load(store.placements())
+    clusterer.pins = store.pins()
     clusterer.dirty |= store.pending_stories()
     return clusterer
 
@@ -171,6 +174,82 @@ def delete(store: SQLiteStore, ids: Iterable[str], *, settings: Settings | None 
             update_stories(store, settings=settings)
     gone = set(deleted)
     return deleted, [i for i in ids if i not in gone]
+
+
+def correct(store: SQLiteStore, action: str, *, stories: Sequence[str] = (), articles: Sequence[str] = (),
+            settings: Settings | None = None) -> str:
+    """A person's correction of the stories, kept as pins that later placing and repair respect, and logged:
+
+    - ``merge``: the ``stories`` become one (the first one's id; the others answer as aliases of it);
+    - ``move``: the ``articles`` go into the one story of ``stories``;
+    - ``split``: the ``articles`` leave their one story of ``stories`` for a new story of their own.
+
+    Returns the id of the story the correction made or grew. Raises InputError for ids not stored or not placed."""
+    settings = settings or load_settings()
+    with store.writing():
+        clusterer = story_clusterer(store, settings)
+        live = [sid if sid in clusterer.members else _resolve(store, sid) for sid in stories]
+        for sid, got in zip(stories, live):
+            if got is None or got not in clusterer.members:
+                raise InputError(f"no story '{sid}' in the store", code="SS122")
+        for a in articles:
+            if a not in clusterer.story_of:
+                raise InputError(f"no placed article '{a}' in the store", code="SS122")
+        pins: dict[str, str] = {}
+        if action == "merge":
+            if len(set(live)) < 2:
+                raise InputError("merge needs two stories or more", code="SS109")
+            target = live[0]
+            together = sorted(a for sid in dict.fromkeys(live) for a in clusterer.members[sid])
+            clusterer.move(together, target)
+            pins = {a: _pin(together) for a in together}
+        elif action in ("move", "split"):
+            if len(live) != 1 or not articles:
+                raise InputError(f"{action} needs one story and one article or more", code="SS109")
+            story = live[0]
+            if action == "split":
+                outside = [a for a in articles if clusterer.story_of[a] != story]
+                if outside:
+                    raise InputError(f"article '{outside[0]}' is not in story '{stories[0]}'", code="SS109")
+                rest = sorted(clusterer.members[story] - set(articles))
+                if not rest:
+                    raise InputError("split needs articles to leave and articles to stay", code="SS109")
+                target = story_id(min(articles))
+                while target in clusterer.members:
+                    target = story_id(target)
+                pins = {**{a: _pin(rest) for a in rest}, **{a: _pin(articles) for a in articles}}
+            else:
+                target = story
+                left = {clusterer.story_of[a] for a in articles} - {story}
+                stay = sorted(set(clusterer.members[story]) | set(articles))
+                pins = {a: _pin(stay) for a in stay}
+                for sid in left:  # what the moved articles left behind is another story than theirs now
+                    behind = sorted(clusterer.members[sid] - set(articles))
+                    pins.update({a: _pin(behind) for a in behind})
+            clusterer.move(sorted(articles), target)
+        else:
+            raise InputError(f"unknown correction '{action}': merge, move or split", code="SS109")
+        clusterer.pins.update(pins)
+        detail = {"stories": list(stories), "articles": list(articles), "result": target}
+        dirty = sorted(clusterer.dirty)
+        store.save_clustering([], clusterer.stories([s for s in dirty if s in clusterer.members]),
+                              [s for s in dirty if s not in clusterer.members], aliases=clusterer.aliases, pins=pins,
+                              correction=(action, detail))
+        clusterer.dirty.clear()
+        clusterer.aliases.clear()
+    return target
+
+
+def _pin(articles: Sequence[str]) -> str:
+    """One pin for a set of articles a person put together (the same set, the same pin)."""
+    import hashlib
+
+    return "p" + hashlib.sha1("\n".join(sorted(articles)).encode()).hexdigest()[:12]
+
+
+def _resolve(store: SQLiteStore, sid: str) -> str | None:
+    story = store.get_story(sid)  # a story merged away answers with the one it went into
+    return story.id if story is not None else None
 
 
 def repair_all(store: SQLiteStore, *, settings: Settings | None = None) -> tuple[int, int, int]:

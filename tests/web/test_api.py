@@ -288,3 +288,15 @@ def test_urls_are_fetched_through_the_readers_from_the_api_and_the_form(client):
         assert client.get(f"/jobs/{job['job']}").json()["skipped"] == job["skipped"]
         page = client.post("/add", data={"text": f"{site}/feed.xml\n", "token": TOKEN})
         assert page.status_code == 200 and "example.org/ferry" in page.text and "example.org/schools" in page.text
+
+
+def test_corrections_from_the_api_need_the_token_and_are_logged(client):
+    a, b = (s["story"] for s in client.get("/stories").json()["stories"][:2])
+    body = {"action": "merge", "stories": [a, b]}
+    assert client.post("/corrections", json=body).status_code == 401
+    r = client.post("/corrections", json=body, headers=AUTH)
+    assert r.status_code == 201 and r.json() == {"story": a}
+    assert client.get(f"/stories/{b}").json()["story"] == a
+    assert [c["action"] for c in client.get("/corrections").json()] == ["merge"]
+    bad = client.post("/corrections", json={"action": "split", "stories": ["nope"], "articles": ["x"]}, headers=AUTH)
+    assert bad.status_code == 400 and bad.json()["error"] == "SS122"

@@ -18,6 +18,7 @@ from . import (
     clean_cmd,
     cluster_cmd,
     compare_cmd,
+    correct_cmd,
     delete_cmd,
     eval_cmd,
     export_cmd,
@@ -33,7 +34,7 @@ from ._common import setup_logging
 
 __all__ = ["main", "build_parser"]
 
-COMMANDS = (read_cmd, clean_cmd, analyse_cmd, compare_cmd, cluster_cmd, ingest_cmd, delete_cmd, stories_cmd, export_cmd, eval_cmd, serve_cmd, spark_cmd, summary_cmd, train_cmd)
+COMMANDS = (read_cmd, clean_cmd, analyse_cmd, compare_cmd, cluster_cmd, ingest_cmd, delete_cmd, stories_cmd, correct_cmd, export_cmd, eval_cmd, serve_cmd, spark_cmd, summary_cmd, train_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -21,7 +21,7 @@ the window of what comes next; an article that arrives late brings the ones of i
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -97,6 +97,9 @@ class StoryClusterer:
         self._scored: list[tuple[np.ndarray, np.ndarray]] = []
         self._n_scored = 0
         self.dirty: set[str] = set()  # stories changed since the caller last saved them
+        # a person's corrections: article -> pin; articles of one pin stay in one story, of two pins in two (repair
+        # respects them; placing a new article cannot break them, as it only joins one story)
+        self.pins: dict[str, str] = {}
         self.aliases: dict[str, str] = {}  # stories merged away since the caller last saved -> where they went
 
     @staticmethod
@@ -403,7 +406,7 @@ class StoryClusterer:
             got = self.fetch([ids[i] for i in group])
             return [got[ids[i]] for i in group]
 
-        groups = by_protagonist(groups, analyses_of, self.settings)
+        groups = respect_pins(by_protagonist(groups, analyses_of, self.settings), [self.pins.get(i) for i in ids])
         old = {i: self.story_of[i] for i in ids}
         before = set(old.values())
         # keep ids by overlap: biggest overlaps first, each old id used once
@@ -445,6 +448,22 @@ class StoryClusterer:
             if was in merged and was not in self.aliases:
                 self.aliases[was] = self.story_of[article]
         return RepairReport(len(ids), merged, tuple(sorted(created)), moved)
+
+    # -- corrections --------------------------------------------------------------------------
+    def move(self, articles: Iterable[str], to: str) -> None:
+        """Put placed articles into story ``to`` (a new one when it has no members yet), as a person decided."""
+        for a in articles:
+            was = self.story_of[a]
+            if was == to:
+                continue
+            self.members[was].discard(a)
+            self.dirty.add(was)
+            if not self.members[was]:
+                del self.members[was]
+                self.aliases.setdefault(was, to)
+            self.story_of[a] = to
+            self.members[to].add(a)
+            self.dirty.add(to)
 
     # -- output -----------------------------------------------------------------------------
     def story(self, sid: str) -> Story | None:
@@ -494,3 +513,33 @@ class StretchRepair:
         report = self.clusterer.repair(sorted(self._touched & set(self.clusterer.members)))
         self._touched, self._since = set(), 0
         return report
+
+
+def respect_pins(groups: list[list[int]], pins: Sequence[str | None]) -> list[list[int]]:
+    """Groups (of indices) made to obey a person's corrections: ``pins[i]`` is item i's pin (None: unpinned). A group
+    holding two pins is split by pin (its unpinned items go with the pin most of its items have; ties: the smaller
+    pin); then each pin's items join the group holding most of them. Without pins the groups are returned as they are."""
+    if not any(pins):
+        return groups
+    split: list[list[int]] = []
+    for g in groups:
+        counts = Counter(pins[i] for i in g if pins[i])
+        if len(counts) <= 1:
+            split.append(list(g))
+            continue
+        main = min(counts, key=lambda pin: (-counts[pin], pin))
+        parts: dict[str, list[int]] = defaultdict(list)
+        for i in g:
+            parts[pins[i] or main].append(i)
+        split.extend(parts[pin] for pin in sorted(parts))
+    where: dict[str, Counter] = defaultdict(Counter)
+    for k, g in enumerate(split):
+        for i in g:
+            if pins[i]:
+                where[pins[i]][k] += 1
+    home = {pin: min(c, key=lambda k: (-c[k], k)) for pin, c in where.items()}
+    joined: list[list[int]] = [[] for _ in split]
+    for k, g in enumerate(split):
+        for i in g:
+            joined[home[pins[i]] if pins[i] else k].append(i)
+    return [sorted(g) for g in joined if g]

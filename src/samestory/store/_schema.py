@@ -75,6 +75,19 @@ MIGRATIONS: list[str] = [
         story_id  TEXT NOT NULL
     );
     """,
+    # 5: a person's corrections: the pins placing and repair respect, and the log of each correction
+    """
+    CREATE TABLE pins (
+        article_id  TEXT PRIMARY KEY,
+        pin         TEXT NOT NULL
+    );
+    CREATE TABLE corrections (
+        id      INTEGER PRIMARY KEY AUTOINCREMENT,
+        at      TEXT NOT NULL,
+        action  TEXT NOT NULL,
+        detail  TEXT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

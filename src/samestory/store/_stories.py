@@ -57,13 +57,23 @@ class StoryTables:
         row = self._db.execute("SELECT value FROM samestory_meta WHERE key='repair_due'").fetchone()
         return set(json.loads(row[0])) if row else set()
 
+    def pins(self) -> dict[str, str]:
+        """A person's corrections as pins: article -> pin (see ``clustering.incremental.respect_pins``)."""
+        return dict(self._db.execute("SELECT article_id, pin FROM pins").fetchall())
+
+    def corrections(self) -> list[dict]:
+        """The log of corrections, oldest first: when, what, and its details."""
+        return [{"id": r[0], "at": r[1], "action": r[2], **json.loads(r[3])}
+                for r in self._db.execute("SELECT id, at, action, detail FROM corrections ORDER BY id")]
+
     def save_clustering(self, placements: Iterable[tuple], stories: Iterable[Story], removed: Iterable[str], *,
                         aliases: dict[str, str] | None = None, pending: Iterable[str] = (),
-                        repair_due: Iterable[str] | None = None) -> None:
+                        repair_due: Iterable[str] | None = None, pins: dict[str, str] | None = None,
+                        correction: tuple[str, dict] | None = None) -> None:
         """In one transaction: new placements (Placement, content hash, published, vector), story records
         (members' placements follow them), stories that no longer exist, where merged stories went, the
-        stories whose records are left to rebuild (``pending``; empty: none) and, where given, the stories
-        left to repair (``repair_due``; empty: none)."""
+        stories whose records are left to rebuild (``pending``; empty: none), where given, the stories
+        left to repair (``repair_due``; empty: none), and a person's correction: its pins and its log entry."""
         from ..clustering.stories import story_to_dict
 
         now = _now()
@@ -81,6 +91,11 @@ class StoryTables:
                 self._db.execute("INSERT OR REPLACE INTO samestory_meta (key, value) VALUES ('pending_stories', ?)", (json.dumps(pending),))
             else:
                 self._db.execute("DELETE FROM samestory_meta WHERE key='pending_stories'")
+            for article, pin in (pins or {}).items():
+                self._db.execute("INSERT OR REPLACE INTO pins (article_id, pin) VALUES (?, ?)", (article, pin))
+            if correction is not None:
+                self._db.execute("INSERT INTO corrections (at, action, detail) VALUES (?, ?, ?)",
+                                 (now, correction[0], json.dumps(correction[1], ensure_ascii=False)))
             for old, new in (aliases or {}).items():
                 self._db.execute("INSERT OR REPLACE INTO story_aliases (old_id, story_id) VALUES (?, ?)", (old, new))
             for pl, digest, published, vector in placements:

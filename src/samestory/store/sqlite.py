@@ -243,7 +243,8 @@ class SQLiteStore(StoryTables):
                 row = self._db.execute("SELECT story_id FROM placements WHERE article_id=?", (article_id,)).fetchone()
                 if row is not None:
                     touched.add(row[0])
-                for table, column in (("articles", "id"), ("analyses", "article_id"), ("placements", "article_id")):
+                for table, column in (("articles", "id"), ("analyses", "article_id"), ("placements", "article_id"),
+                                      ("pins", "article_id")):
                     self._db.execute(f"DELETE FROM {table} WHERE {column}=?", (article_id,))
                 deleted.append(article_id)
             if touched:

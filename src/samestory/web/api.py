@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import datetime
-from typing import Any, Union
+from typing import Any, Literal, Union
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import StreamingResponse
@@ -41,6 +41,13 @@ class ArticlesIn(BaseModel):
 class UrlsIn(BaseModel):
     urls: list[str] = Field(..., min_length=1, max_length=MAX_URLS,
                             description=f"http(s) URLs of pages or feeds, at most {MAX_URLS}: fetched and read as `samestory ingest URL` reads them")
+
+
+class CorrectionIn(BaseModel):
+    action: Literal["merge", "move", "split"] = Field(..., description="merge: stories become one; move: articles go into "
+                                                      "the story; split: articles leave the story for a new one")
+    stories: list[str] = Field(..., min_length=1, max_length=100, description="merge: two or more; move, split: one")
+    articles: list[str] = Field(default_factory=list, max_length=1000, description="move, split: the articles")
 
 
 class CompareIn(BaseModel):
@@ -151,6 +158,23 @@ def delete_article(request: Request, article_id: str) -> dict[str, Any]:
     if not request.app.state.service.delete(article_id):
         raise HTTPException(404, f"no article '{article_id}'")
     return {"deleted": article_id}
+
+
+@router.post("/corrections", tags=["stories"], status_code=201, responses=_errors(
+    _400="a correction that cannot be made (a story or article not stored, an article not in the story)",
+    _401="missing or wrong bearer token", _403="a cross-site write", _503=_BUSY))
+def post_correction(request: Request, body: CorrectionIn) -> dict[str, Any]:
+    """Fix a grouping by hand: kept as pins that later placing and repair respect, and logged (`GET /corrections`).
+    Answers with the story the correction made or grew. Needs the bearer token."""
+    if not token_ok(request):
+        raise HTTPException(401, "missing or wrong bearer token")
+    return {"story": request.app.state.service.correct(body.action, body.stories, body.articles)}
+
+
+@router.get("/corrections", tags=["stories"], responses=_errors(_503=_BUSY))
+def get_corrections(request: Request) -> list[dict[str, Any]]:
+    """Every correction made, oldest first."""
+    return request.app.state.service.store.corrections()
 
 
 @router.get("/stories", tags=["stories"], responses=_errors(_503=_BUSY))

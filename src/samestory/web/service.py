@@ -28,7 +28,7 @@ from ..articles import article_from_dict, article_to_dict
 from ..cleaning import clean
 from ..clustering import coverage, story_to_dict
 from ..errors import InputError, SamestoryError
-from ..pipeline import delete, story_clusterer, stored_analyses, update_stories
+from ..pipeline import correct, delete, story_clusterer, stored_analyses, update_stories
 from ..records import Article, PairScore
 from ..scoring import compare
 from ..settings import Settings, load_settings
@@ -251,6 +251,15 @@ class Service:
     def add(self, items: Sequence[dict], *, timeout: float = 120.0) -> dict:
         """Submit and wait for the placements: the job, with each resulting article's id and story."""
         return self.wait(self.submit(items)["job"], timeout)
+
+    def correct(self, action: str, stories: Sequence[str], articles: Sequence[str]) -> str:
+        """A person's correction (``pipeline.correct``); the story it made or grew."""
+        if self._closed:
+            self._open()
+        with self._write_lock, self._writer.writing():
+            made = correct(self._writer, action, stories=stories, articles=articles, settings=self.settings)
+            self._clusterer = None  # the placer's stories are built from the store again, with the new pins
+        return made
 
     def delete(self, article_id: str) -> bool:
         """Delete a stored article and re-form its story without it; False when no such article is stored."""
