@@ -31,6 +31,7 @@ BENCH = Path(__file__).parent.parent / "benchmarks"
         ("bench_server.py", ["--docs", "40", "--seconds", "5", "--readers", "4", "--writers", "1"]),
         ("bench_fuzz.py", ["--inputs", "40", "--cli", "2", "--analyse", "3"]),
         ("bench_kill.py", ["--kills", "1", "--docs", "30"]),
+        ("bench_warc.py", ["--pages", "20"]),
     ],
 )
 def test_benchmark_smoke(script, args, tmp_path):
