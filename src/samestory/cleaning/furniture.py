@@ -4,6 +4,8 @@ with the reason, so that a score of such a text is given as unknown rather than 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..records import Article
 from .lines import NOISE, classify
 
@@ -16,11 +18,17 @@ _FURNITURE_SHARE = 0.5  # of the text's characters in lines of noise
 def not_an_article(article: Article) -> str | None:
     """Why ``article`` is site furniture rather than an article, or None when it reads as one. Reads its text and,
     for a cleaned article, the lines the cleaning removed as noise (``meta.removed``)."""
-    lines = [" ".join(line.split()) for line in article.text.splitlines()]
+    removed = article.meta.get("removed") if isinstance(article.meta, dict) else None
+    gone = tuple(r["text"] for r in removed or ()
+                 if isinstance(r, dict) and r.get("reason") in NOISE and isinstance(r.get("text"), str))
+    return _verdict(article.text, gone)
+
+
+@lru_cache(maxsize=4096)  # compare_many asks about the same articles in pair after pair
+def _verdict(text: str, gone: tuple[str, ...]) -> str | None:
+    lines = [" ".join(line.split()) for line in text.splitlines()]
     lines = [t for t in lines if t]
     kinds = [classify(t) for t in lines]
-    removed = article.meta.get("removed") if isinstance(article.meta, dict) else None
-    gone = [r["text"] for r in removed or () if isinstance(r, dict) and r.get("reason") in NOISE and isinstance(r.get("text"), str)]
     body = [t for t, k in zip(lines, kinds) if k not in NOISE]
     noise = sum(len(t) for t, k in zip(lines, kinds) if k in NOISE) + sum(len(t) for t in gone)
     if not body:
