@@ -61,6 +61,8 @@ from .errors import (  # noqa: E402
 )
 from .pipeline import (  # noqa: E402
     StoryUpdate,
+    correct,
+    delete,
     ingest,
     read_articles,
     repair_all,
@@ -159,6 +161,8 @@ __all__ = [
     "story_from_dict",
     "update_stories",
     "repair_all",
+    "delete",
+    "correct",
     "story_clusterer",
     "stored_analyses",
     # embedders

@@ -299,4 +299,14 @@ def test_corrections_from_the_api_need_the_token_and_are_logged(client):
     assert client.get(f"/stories/{b}").json()["story"] == a
     assert [c["action"] for c in client.get("/corrections").json()] == ["merge"]
     bad = client.post("/corrections", json={"action": "split", "stories": ["nope"], "articles": ["x"]}, headers=AUTH)
-    assert bad.status_code == 400 and bad.json()["error"] == "SS122"
+    assert bad.status_code == 404 and bad.json()["error"] == "SS404"
+
+
+def test_posted_urls_are_http_only_never_a_path_on_the_server(client, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("The server's own file must never be read through a posted URL list.")
+    r = client.post("/articles?wait=10", json={"urls": [str(secret), "file:///etc/hostname"]}, headers=AUTH)
+    job = r.json()
+    assert job["articles"] == [] and [s["error"] for s in job["skipped"]] == ["SS130", "SS130"]
+    page = client.post("/add", data={"text": str(secret), "token": TOKEN})
+    assert "never be read" not in page.text

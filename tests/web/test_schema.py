@@ -11,10 +11,13 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from samestory import load_settings
 from tests.web.conftest import TOKEN
 
-OPERATIONS = [("GET", "/health"), ("POST", "/articles"), ("GET", "/articles/{article_id}"), ("GET", "/jobs/{job_id}"),
-              ("GET", "/stories"), ("GET", "/stories/{story_id}"), ("POST", "/compare")]
+OPERATIONS = [("GET", "/health"), ("POST", "/articles"), ("GET", "/articles/{article_id}"), ("DELETE", "/articles/{article_id}"),
+              ("GET", "/jobs/{job_id}"), ("GET", "/stories"), ("GET", "/stories/{story_id}"), ("POST", "/compare"),
+              ("POST", "/corrections"), ("GET", "/corrections"),
+              *(("GET", f"/{what}.{fmt}") for what in ("stories", "assignments", "articles") for fmt in ("csv", "jsonl"))]
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +26,9 @@ def api_schema(demo_db, tmp_path_factory):
 
     db = tmp_path_factory.mktemp("schema") / "s.db"
     shutil.copy(demo_db, db)
-    app = create_app(str(db), token=TOKEN, max_body=200_000, warm=False)
+    # URLs the cases post are fetched without waiting: nothing outside the machine answers here
+    settings = load_settings(overrides={"fetch": {"timeout": 1.0, "retries": 0, "delay": 0.0, "robots": False}})
+    app = create_app(str(db), settings=settings, token=TOKEN, max_body=200_000, warm=False)
     return schemathesis.openapi.from_asgi("/openapi.json", app)
 
 

@@ -125,6 +125,8 @@ class Fetcher:
             self._wait_turn(url)
             try:
                 status, got, data = self._read(url, headers)
+            except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+                raise ReadError(f"not a valid URL: {str(exc)[:200]}", code="SS130") from None
             except httpx.TimeoutException:
                 problem = f"no answer within {self.settings.timeout:g} s (fetch.timeout)"
                 status, got, data = None, {}, b""

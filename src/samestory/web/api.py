@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import datetime
-from typing import Any, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import StreamingResponse
@@ -39,7 +39,8 @@ class ArticlesIn(BaseModel):
 
 
 class UrlsIn(BaseModel):
-    urls: list[str] = Field(..., min_length=1, max_length=MAX_URLS,
+    model_config = ConfigDict(extra="forbid")
+    urls: list[Annotated[str, Field(max_length=2000)]] = Field(..., min_length=1, max_length=MAX_URLS,
                             description=f"http(s) URLs of pages or feeds, at most {MAX_URLS}: fetched and read as `samestory ingest URL` reads them")
 
 
@@ -161,14 +162,20 @@ def delete_article(request: Request, article_id: str) -> dict[str, Any]:
 
 
 @router.post("/corrections", tags=["stories"], status_code=201, responses=_errors(
-    _400="a correction that cannot be made (a story or article not stored, an article not in the story)",
-    _401="missing or wrong bearer token", _403="a cross-site write", _503=_BUSY))
+    _401="missing or wrong bearer token", _403="a cross-site write", _404="a story or article not stored (or not placed)",
+    _409="a correction that cannot be made: a merge of one story, a move or split without articles, a split of all a "
+         "story's articles or of an article not in it", _503=_BUSY))
 def post_correction(request: Request, body: CorrectionIn) -> dict[str, Any]:
     """Fix a grouping by hand: kept as pins that later placing and repair respect, and logged (`GET /corrections`).
     Answers with the story the correction made or grew. Needs the bearer token."""
+    from ..errors import InputError
+
     if not token_ok(request):
         raise HTTPException(401, "missing or wrong bearer token")
-    return {"story": request.app.state.service.correct(body.action, body.stories, body.articles)}
+    try:
+        return {"story": request.app.state.service.correct(body.action, body.stories, body.articles)}
+    except InputError as exc:
+        raise HTTPException(404 if exc.code == "SS122" else 409, exc.message) from None
 
 
 @router.get("/corrections", tags=["stories"], responses=_errors(_503=_BUSY))

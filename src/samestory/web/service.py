@@ -51,12 +51,18 @@ def read_urls(urls: Sequence[str], settings: Settings) -> tuple[list[dict], list
     (as a job's ``skipped``: index, code and reason)."""
     from ..readers import ReadReport, read
 
+    from ..readers.fetch import is_url
+
     if len(urls) > MAX_URLS:
         raise InputError(f"at most {MAX_URLS} URLs at a time; give more to 'samestory ingest --urls FILE'", code="SS109")
+    # only http(s): anything else would be read as a path on the server's own disk
+    refused = [{"index": k, "error": "SS130", "message": f"{u[:200]}: not an http(s) URL"} for k, u in enumerate(urls) if not is_url(u)]
+    fetch = [u for u in urls if is_url(u)]
     report = ReadReport()
-    items = [article_to_dict(doc.article) for doc in read(list(urls), settings=settings, report=report)]
+    items = [article_to_dict(doc.article) for doc in read(fetch, settings=settings, report=report)] if fetch else []
     index = {u: k for k, u in enumerate(urls)}
-    skipped = [{"index": index.get(p.origin), "error": p.code, "message": f"{p.origin}: {p.reason}"} for p in report.problems]
+    skipped = refused + [{"index": index.get(p.origin), "error": p.code, "message": f"{p.origin}: {p.reason}"}
+                         for p in report.problems]
     return items, skipped
 
 
