@@ -9,13 +9,14 @@ pairs, the same kind of excerpt. Users give other languages and other cuts of th
   the official evaluation that training lacks), so every score is of a language pair the scorer never saw;
 - **leave-one-source-out**: the same, holding out each outlet (the host of the first article's link) with more
   than 15 pairs, over the original pairs;
-- **another view of the texts**: the dev pairs cut to their first 600 characters (a shorter excerpt), scored by a
-  scorer trained on the usual excerpts: Pearson under each view, and how far the two views' scores lie apart.
+- **other views of the texts**: the dev pairs cut to their first 600 characters (a shorter excerpt), and as
+  scraped pages (a site's navigation above, its links, sign-up and footer below), cleaned or not, scored by a scorer
+  trained on the usual excerpts: Pearson under each view, and how far each view's scores lie from the excerpt's.
 
 Each beside the zero-shot cosines of the same pairs (USE document vectors, e5 opening vectors), for the shipped
 recipe and for the recipes tried against it.
 
-    .venv/bin/python benchmarks/bench_scoring_robust.py [--recipes shipped,robust]
+    .venv/bin/python -u benchmarks/bench_scoring_robust.py [--recipes shipped@original,shipped]
 """
 
 from __future__ import annotations
