@@ -88,3 +88,21 @@ def test_an_ingest_killed_at_a_random_moment_loses_nothing(tmp_path, uninterrupt
         assert store.check() == []
         assert store.count_articles() == articles
         assert {frozenset(s.articles) for s in store.list_stories(limit=10_000)[1]} == reference
+
+
+def _open_and_close(path):
+    from samestory import SQLiteStore
+
+    SQLiteStore(path).close()
+    return True
+
+
+def test_processes_opening_one_new_store_at_once_all_succeed(tmp_path):
+    """Each makes or migrates the store; the ones that lose the race find it made (no "table already exists", no
+    "locked", no "another program's database")."""
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        for k in range(6):
+            path = str(tmp_path / f"new{k}.db")
+            assert pool.map(_open_and_close, [path] * 4) == [True] * 4

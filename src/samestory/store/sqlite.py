@@ -33,6 +33,7 @@ class SQLiteStore(StoryTables):
     """
 
     LOCK_WAIT = 120.0  # seconds a second writer waits for the first before it gives up with a message
+    OPEN_WAIT = 30.0  # seconds an opening waits for another process opening the same new store
 
     def __init__(self, path: str | Path, *, keep_html: bool = False) -> None:
         self.path = str(path)
@@ -46,7 +47,7 @@ class SQLiteStore(StoryTables):
         self._db.row_factory = sqlite3.Row
         try:
             version = self._check_identity()  # read-only: a foreign file stays byte-for-byte as it was
-            self._db.execute("PRAGMA journal_mode=WAL")
+            self._wal()
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
             self._migrate(version)
@@ -117,8 +118,12 @@ class SQLiteStore(StoryTables):
 
     def _check_identity(self) -> int:
         """The schema version of a samestory store (0 for a new file); StoreError for anything else."""
-        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
-        tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        self._db.execute("BEGIN")  # one snapshot: another process may be creating this store's tables right now
+        try:
+            version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+            tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        finally:
+            self._db.execute("COMMIT")
         if version == 0 and tables:
             raise StoreError(
                 f"'{self.path}' is an SQLite database of another program (tables: {', '.join(sorted(tables)[:5])}); "
@@ -137,10 +142,28 @@ class SQLiteStore(StoryTables):
             )
         return version
 
+    def _wal(self) -> None:
+        """Switch to WAL. SQLite answers "locked" at once, without the busy timeout, while another connection opens
+        the same new store; try again for up to OPEN_WAIT seconds."""
+        deadline = time.monotonic() + self.OPEN_WAIT
+        while True:
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.05)
+
     def _migrate(self, version: int) -> None:
         if version == SCHEMA_VERSION:
             return
         with self.transaction():
+            # read again under the write lock: two processes opening a new store at once both saw the old version;
+            # the second one finds the first one's migrations done
+            version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+            if version >= SCHEMA_VERSION:
+                return
             for script in MIGRATIONS[version:]:
                 for statement in script.split(";"):
                     if statement.strip():
