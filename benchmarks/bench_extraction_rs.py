@@ -43,8 +43,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", default=str(Path(__file__).resolve().parents[2] / "shared"))
     args = ap.parse_args()
-    import rs_trafilatura
-    import trafilatura
+    try:
+        import rs_trafilatura
+        import trafilatura
+    except ImportError as exc:  # samestory's own environment (Python 3.11) has no rs-trafilatura wheel
+        print(f"skipped: {exc.name} is not installed here; run this script under Python 3.12 with "
+              "'pip install rs-trafilatura trafilatura'")
+        return
 
     root = Path(args.shared) / "data" / "scrapinghub_article_extraction_benchmark"
     gold = json.loads((root / "ground-truth.json").read_text())

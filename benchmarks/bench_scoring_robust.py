@@ -191,7 +191,7 @@ def main() -> None:
     table("every dimension on the dev split, Pearson under each view",
           ["dimension", *(f"{r}: {v}" for r in recipes for v in views_X)], per_dim)
     result["views"] = views
-    save("scoring-robust", result)
+    save("scoring_robust", result)
 
 
 if __name__ == "__main__":
