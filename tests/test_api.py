@@ -19,7 +19,7 @@ def test_public_surface_is_complete():
 
 
 def test_error_tree_has_one_root():
-    for name in ["InputError", "ReadError", "ConfigError", "MissingExtraError", "StoreError", "ModelError"]:
+    for name in ["InputError", "ReadError", "ConfigError", "MissingExtraError", "StoreError", "BacklogError", "ModelError"]:
         assert issubclass(getattr(samestory, name), samestory.SamestoryError)
     err = samestory.MissingExtraError("the Spark job", "spark")
     assert "pip install 'samestory[spark]'" in str(err)

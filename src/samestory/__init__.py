@@ -51,6 +51,7 @@ from .embed import (  # noqa: E402
     register_embedder,
 )
 from .errors import (  # noqa: E402
+    BacklogError,
     ConfigError,
     InputError,
     MissingExtraError,
@@ -187,6 +188,7 @@ __all__ = [
     "load_settings",
     # errors
     "SamestoryError",
+    "BacklogError",
     "InputError",
     "ReadError",
     "ConfigError",

@@ -10,6 +10,7 @@ to do about it::
     ├── ConfigError         settings: unknown key, value out of range, unreadable file
     │   └── MissingExtraError  an optional dependency is not installed (names the pip line)
     ├── StoreError          the SQLite store: not a samestory database, newer schema, locked
+    │   └── BacklogError    the server's placer is behind: a post is refused, to retry after some seconds
     └── ModelError          a model could not be loaded or run
 
 Adapters map the tree at the edge: the CLI prints ``samestory: error: SS012: ...``
@@ -25,6 +26,7 @@ __all__ = [
     "ConfigError",
     "MissingExtraError",
     "StoreError",
+    "BacklogError",
     "ModelError",
 ]
 
@@ -75,6 +77,17 @@ class StoreError(SamestoryError):
     """The store cannot be opened or written."""
 
     code = "SS300"
+
+
+class BacklogError(StoreError):
+    """The server has more articles waiting to be placed than its placer can place in ``serve.placing_within``
+    seconds: a post is refused (HTTP 429) and may be sent again after ``retry_after`` seconds."""
+
+    code = "SS306"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class ModelError(SamestoryError):

@@ -106,8 +106,10 @@ def update_stories(
     progress: Callable[[int], None] | None = None,
     repair: bool = True,
     clusterer: StoryClusterer | None = None,
+    limit: int | None = None,
 ) -> StoryUpdate:
-    """Place every stored article that is not in a story yet (or changed since), then repair the
+    """Place every stored article that is not in a story yet (or changed since; at most ``limit`` of them, oldest
+    first, when given: the server's placer places a bounded run at a time), then repair the
     stories it touched (also each time ``cluster.repair_every`` articles have been placed since the last
     repair), then rebuild the records of the stories that changed. Each batch's placements
     are saved in one transaction with the list of stories whose records are due, so an interrupted run
@@ -118,18 +120,18 @@ def update_stories(
     default: built from the store."""
     settings = settings or load_settings()
     with store.writing():
-        return _update_stories(store, settings, progress, repair, clusterer or story_clusterer(store, settings))
+        return _update_stories(store, settings, progress, repair, clusterer or story_clusterer(store, settings), limit)
 
 
 def _update_stories(store: SQLiteStore, settings: Settings, progress: Callable[[int], None] | None, repair: bool,
-                    clusterer: StoryClusterer) -> StoryUpdate:
+                    clusterer: StoryClusterer, limit: int | None = None) -> StoryUpdate:
     placed = new = updated = undated = 0
     # a long run repairs a stretch at a time; what a killed run left unrepaired is repaired now
     due = store.repair_due() if repair else set()
     stretch = StretchRepair(clusterer, every=settings.cluster.repair_every, touched=due)
     repairs: list[RepairReport | None] = []
 
-    for batch in store.unplaced(batch=settings.ingest.batch_size):
+    for batch in store.unplaced(batch=min(settings.ingest.batch_size, limit or settings.ingest.batch_size), limit=limit):
         analyses = analyse_cached(batch, store, settings=settings)
         placements = clusterer.partial_fit(analyses)
         by_id = {a.id: a for a in analyses}

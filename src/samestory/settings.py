@@ -72,6 +72,15 @@ class FetchSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ServeSettings:
+    placing_within: float = 30.0
+
+    def __post_init__(self) -> None:
+        if self.placing_within < 0:
+            raise ConfigError(f"serve.placing_within must be >= 0 seconds, got {self.placing_within}", code="SS203")
+
+
+@dataclass(frozen=True, slots=True)
 class IngestSettings:
     batch_size: int = 500
 
@@ -149,6 +158,7 @@ class Settings:
     store: StoreSettings = field(default_factory=StoreSettings)
     read: ReadSettings = field(default_factory=ReadSettings)
     fetch: FetchSettings = field(default_factory=FetchSettings)
+    serve: ServeSettings = field(default_factory=ServeSettings)
     ingest: IngestSettings = field(default_factory=IngestSettings)
     clean: CleanSettings = field(default_factory=CleanSettings)
     analyse: AnalyseSettings = field(default_factory=AnalyseSettings)

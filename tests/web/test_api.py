@@ -310,3 +310,34 @@ def test_posted_urls_are_http_only_never_a_path_on_the_server(client, tmp_path):
     assert job["articles"] == [] and [s["error"] for s in job["skipped"]] == ["SS130", "SS130"]
     page = client.post("/add", data={"text": str(secret), "token": TOKEN})
     assert "never be read" not in page.text
+
+
+def test_posts_are_refused_with_retry_after_while_the_placer_is_behind(demo_db, tmp_path):
+    """More waiting than the placer places in serve.placing_within seconds, at its recent rate: 429 with
+    Retry-After, nothing stored; /health shows the backlog."""
+    import shutil
+
+    from fastapi.testclient import TestClient
+
+    from samestory import load_settings
+    from samestory.articles import make_article
+    from samestory.store import SQLiteStore
+    from samestory.web import create_app
+
+    db = tmp_path / "b.db"
+    shutil.copy(demo_db, db)
+    with SQLiteStore(db) as store:
+        waiting = [make_article(id=f"w{k}", text=f"Item {k}: a bridge closed in Porto on Friday for repairs.") for k in range(5)]
+        store.add_articles(waiting)
+        store.add_job("earlier", [a.id for a in waiting], [])
+        store.record_placing_rate(1, 10.0)  # 0.1 article/s: 50 s of work waiting
+    app = create_app(str(db), settings=load_settings(overrides={"serve": {"placing_within": 30.0}}), token=TOKEN, warm=False)
+    client = TestClient(app)  # no lifespan: no placer, so the backlog stays as made
+    try:
+        assert client.get("/health").json()["waiting"] == 5
+        r = client.post("/articles", json={"id": "late", "text": _doc(8)["text"]}, headers=AUTH)
+        assert r.status_code == 429 and r.json()["error"] == "SS306" and "placing_within" in r.json()["message"]
+        assert 1 <= int(r.headers["retry-after"]) <= 30
+        assert client.get("/articles/late").status_code == 404  # refused before anything was stored
+    finally:
+        app.state.service.close()

@@ -19,3 +19,82 @@ def test_a_slow_client_does_not_block_others(server):
     finally:
         slow.close()
     assert httpx.get(server + "/health", timeout=10).json()["status"] == "ok"
+
+
+def _children(pid: int) -> set[int]:
+    """Process ids whose parent is ``pid`` (Linux /proc)."""
+    from pathlib import Path
+
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    from pathlib import Path
+
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_the_placer_is_a_process_of_its_own_and_ends_with_a_killed_server(demo_db, tmp_path):
+    """A post is placed by the placer process; killing the server (SIGKILL, no shutdown) ends the placer too."""
+    import os
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import pytest
+
+    if not Path("/proc").is_dir():
+        pytest.skip("needs Linux /proc to find the server's processes")
+    db = tmp_path / "k.db"
+    shutil.copy(demo_db, db)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    exe = Path(sys.executable).parent / "samestory"
+    server = subprocess.Popen([str(exe), "-q", "serve", "--db", str(db), "--port", str(port)], start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(1200):
+            try:
+                if httpx.get(base + "/health", timeout=5).json()["placer"] == "running":
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        placers = _children(server.pid)
+        assert len(placers) == 1, placers
+        (placer,) = placers
+        r = httpx.post(base + "/articles?wait=60", timeout=90,
+                       json={"id": "p1", "text": "A ferry caught fire off Naxos on Monday. All 300 passengers were rescued, "
+                                                 "the coast guard said."})
+        assert r.status_code == 201 and r.json()["articles"][0]["story"]
+        os.kill(server.pid, signal.SIGKILL)
+        server.wait(10)
+        for _ in range(300):  # it ends after its current run (none here): at once
+            if not _alive(placer):
+                break
+            time.sleep(0.1)
+        assert not _alive(placer), "the placer outlived its server"
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)

@@ -12,6 +12,7 @@ from ._common import add_db_option, settings_from
 
 HELP = "serve the HTTP API (/docs) and the web page over the store"
 TOKEN_ENV = "SAMESTORY_TOKEN"
+KEEP_ALIVE = 65  # seconds
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -49,5 +50,8 @@ def run(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"samestory: serving {settings.store.path} on http://{args.host}:{args.port}/ (API docs at /docs)"
               + ("; writes need the token" if token else "; writes open (loopback, no token)"), file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning" if args.quiet else "info")
+    # an idle kept-alive connection is closed after KEEP_ALIVE s, not uvicorn's 5: a client reusing one as the server
+    # closes it sees a dropped request, which a client pool under load meets often with 5 s
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning" if args.quiet else "info",
+                timeout_keep_alive=KEEP_ALIVE)
     return 0

@@ -88,6 +88,20 @@ MIGRATIONS: list[str] = [
         detail  TEXT NOT NULL
     );
     """,
+    # 6: the server's jobs: articles a post stored, waiting for (or done with) their placing by the placer process
+    """
+    CREATE TABLE jobs (
+        id         TEXT PRIMARY KEY,
+        status     TEXT NOT NULL,
+        submitted  TEXT NOT NULL,
+        placed_at  TEXT,
+        error      TEXT,
+        articles   TEXT NOT NULL,
+        size       INTEGER NOT NULL,
+        skipped    TEXT NOT NULL
+    );
+    CREATE INDEX jobs_status ON jobs (status);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -26,13 +26,13 @@ class StoryTables:
             stamp = datetime.fromisoformat(row[3]).timestamp() if row[3] else None
             yield row[0], row[1], row[2], stamp, np.frombuffer(row[4], dtype=np.float16)
 
-    def unplaced(self, *, batch: int = 500) -> Iterator[list[Article]]:
-        """Articles not placed in a story yet, or changed since (oldest first), in batches; only the ids
-        are held while the batches are read, so a big store does not have to fit in memory."""
+    def unplaced(self, *, batch: int = 500, limit: int | None = None) -> Iterator[list[Article]]:
+        """Articles not placed in a story yet, or changed since (oldest first; the first ``limit``), in batches;
+        only the ids are held while the batches are read, so a big store does not have to fit in memory."""
         ids = [r[0] for r in self._db.execute(
             "SELECT a.id FROM articles a LEFT JOIN placements p ON p.article_id = a.id "
             "WHERE p.article_id IS NULL OR p.content_hash != a.content_hash "
-            "ORDER BY a.published IS NULL, a.published, a.id"
+            "ORDER BY a.published IS NULL, a.published, a.id LIMIT ?", (-1 if limit is None else limit,)
         )]
         for start in range(0, len(ids), batch):
             part = ids[start : start + batch]

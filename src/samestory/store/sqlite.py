@@ -17,14 +17,14 @@ from ..records import Analysis, Article, IngestResult, StoreStats
 from ._schema import APP_ID, MIGRATIONS, SCHEMA_VERSION
 from ._sql import ARTICLE_COLUMNS as _COLUMNS
 from ._sql import now as _now
+from ._jobs import JobTables
 from ._stories import StoryTables
 
 __all__ = ["SQLiteStore"]
 
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-class SQLiteStore(StoryTables):
+class SQLiteStore(StoryTables, JobTables):
     """Articles, their analyses, and stories in one SQLite file.
 
     Opening a file checks that it is a samestory store (or empty, or absent) and
@@ -53,6 +53,9 @@ class SQLiteStore(StoryTables):
             self._migrate(version)
         except sqlite3.DatabaseError as exc:
             self._db.close()
+            if "not a database" in str(exc):
+                raise StoreError(f"'{self.path}' is not a samestory database (not SQLite); left untouched. Pass another --db",
+                                 code="SS302") from None
             raise StoreError(f"'{self.path}' is not a usable samestory store: {exc}", code="SS302") from None
         except StoreError:
             self._db.close()
@@ -108,13 +111,9 @@ class SQLiteStore(StoryTables):
         p = Path(self.path)
         if p.is_dir():
             raise StoreError(f"store path '{p}' is a folder; give a file name such as samestory.db", code="SS301")
-        if p.exists() and p.stat().st_size > 0:
-            with p.open("rb") as fh:
-                if fh.read(16) != _SQLITE_MAGIC:
-                    raise StoreError(
-                        f"'{p}' is not a samestory database (not SQLite); left untouched. Pass another --db",
-                        code="SS302",
-                    )
+        # the file's first bytes are not read here: closing a file descriptor of an open SQLite database drops
+        # every lock this process holds on it (POSIX), and another process (the server's placer) would then
+        # write under this process's readers; SQLite's own answer on the first read tells a foreign file
 
     def _check_identity(self) -> int:
         """The schema version of a samestory store (0 for a new file); StoreError for anything else."""

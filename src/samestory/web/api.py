@@ -99,7 +99,9 @@ def health(request: Request) -> dict[str, Any]:
 
 @router.post("/articles", tags=["articles"], status_code=202, responses={
     201: {"description": "done within `wait` seconds (or nothing to place): the job, with each article's story"},
-    **_errors(_401="missing or wrong bearer token", _403="a cross-site write", _413=f"a body over the limit, or over {MAX_BATCH} articles", _503=_BUSY)})
+    **_errors(_401="missing or wrong bearer token", _403="a cross-site write", _413=f"a body over the limit, or over {MAX_BATCH} articles",
+              _429="the placer is behind (more waiting than it places in `serve.placing_within` seconds): send it again "
+                   "after the `Retry-After` header's seconds", _503=_BUSY)})
 def post_articles(
     request: Request,
     response: Response,
@@ -108,7 +110,8 @@ def post_articles(
 ) -> dict[str, Any]:
     """Add one article, a list, {"articles": [...]}, or {"urls": [...]} (pages and feeds fetched and read as the
     command line reads them, each URL that fails listed in the job's `skipped`): cleaned (pages split into stories) and stored at once,
-    then placed in stories by the server's placer, a batch at a time. Answers 202 with the job (`GET /jobs/{job}`
+    then placed in stories by the server's placer, a batch at a time; while the placer is behind, refused with 429 and
+    `Retry-After`. Answers 202 with the job (`GET /jobs/{job}`
     follows it: queued, placing, done or failed, and each article's story once placed); with `wait`, 201 and the
     placements when they are done within that many seconds. An article that cannot be used (nothing left after
     cleaning) is listed in the job's `skipped`, with its index and reason, and the others go on. Needs the bearer
@@ -116,6 +119,7 @@ def post_articles(
     if not token_ok(request):
         raise HTTPException(401, "missing or wrong bearer token")
     service = request.app.state.service
+    service.admit()  # before any fetching: a post the placer cannot take in time is refused at once
     if isinstance(body, UrlsIn):  # fetched here, then as any article: what could not be read goes to `skipped`
         found, problems = read_urls(body.urls, service.settings)
         job = service.submit(found[:MAX_BATCH], skipped=problems)
@@ -196,17 +200,18 @@ def get_stories(
     until: str | None = Query(None, pattern=ISO_PATTERN, description=f"ISO date or date-time ({ISO_FORMS}); stories seen until"),
 ) -> dict[str, Any]:
     """Stories, newest first, a page at a time."""
-    return request.app.state.service.stories(page=page, size=size, q=q, entity=entity, source=source,
-                                             since=iso_time(since, "since"), until=iso_time(until, "until"))
+    return Response(request.app.state.service.stories_json(page=page, size=size, q=q, entity=entity, source=source,
+                                                           since=iso_time(since, "since"), until=iso_time(until, "until")),
+                    media_type="application/json")
 
 
 @router.get("/stories/{story_id}", tags=["stories"], responses=_errors(_404="no such story", _503=_BUSY))
 def get_story(request: Request, story_id: str) -> dict[str, Any]:
     """One story: timeline, copies, what it is about, and per-source coverage ("only here")."""
-    found = request.app.state.service.story(story_id)
+    found = request.app.state.service.story_json(story_id)
     if found is None:
         raise HTTPException(404, f"no story '{story_id}'")
-    return found
+    return Response(found, media_type="application/json")
 
 
 @router.post("/compare", tags=["compare"], responses=_errors(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import json
 import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -13,10 +14,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
-from ..errors import InputError, SamestoryError
+from ..errors import BacklogError, InputError, SamestoryError
 from ..settings import Settings
 from .service import Service
 
@@ -32,6 +34,80 @@ def _error(status: int, code: str, message: str, headers: dict[str, str] | None 
 
 class _TooLarge(Exception):
     pass
+
+
+_READS = ("GET", "HEAD", "OPTIONS")
+
+
+async def _send_error(send, status: int, code: str, message: str) -> None:
+    body = json.dumps({"error": code, "message": message}).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+class _SameOriginWrites:
+    """A write whose ``Origin`` is not the server's own host is refused (403), token or not. Plain ASGI (as the
+    body limit): a middleware of Starlette's ``BaseHTTPMiddleware`` kind costs every request a task and streams."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http" and scope["method"] not in _READS:
+            headers = Headers(scope=scope)
+            origin = headers.get("origin")
+            if origin is not None and urlsplit(origin).netloc.lower() != headers.get("host", "").lower():
+                await _send_error(send, 403, "SS403", f"a write from another site ({origin[:100]}) is refused")
+                return
+        await self.app(scope, receive, send)
+
+
+class _LimitBody:
+    """413 for a body over ``max_body`` bytes: by its Content-Length, or, sent in chunks, counted as it arrives
+    (whatever the route would have answered on meeting the limit, a 413 is sent instead)."""
+
+    def __init__(self, app, max_body: int) -> None:
+        self.app, self.max_body = app, max_body
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.max_body
+        too_large = f"request body over {limit:,} bytes"
+        length = Headers(scope=scope).get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            await _send_error(send, 413, "SS413", too_large)
+            return
+        if scope["method"] not in ("POST", "PUT", "PATCH") or length is not None:
+            await self.app(scope, receive, send)
+            return
+        received, started = 0, False
+
+        async def counted():
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise _TooLarge
+            return message
+
+        async def guarded(message) -> None:
+            nonlocal started
+            if received > limit:  # the route met the limit reading the body: its answer is replaced by a 413
+                if message["type"] == "http.response.start" and not started:
+                    started = True
+                    await _send_error(send, 413, "SS413", too_large)
+                return
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted, guarded)
+        except _TooLarge:
+            if not started:
+                await _send_error(send, 413, "SS413", too_large)
 
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
@@ -68,48 +144,17 @@ def create_app(db: str, *, settings: Settings | None = None, token: str | None =
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
-    @app.middleware("http")
-    async def same_origin_writes(request: Request, call_next):
-        origin = request.headers.get("origin")
-        if request.method not in ("GET", "HEAD", "OPTIONS") and origin is not None:
-            if urlsplit(origin).netloc.lower() != request.headers.get("host", "").lower():
-                return _error(403, "SS403", f"a write from another site ({origin[:100]}) is refused")
-        return await call_next(request)
-
     if allowed_hosts is not None:
         from starlette.middleware.trustedhost import TrustedHostMiddleware
 
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
-
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next):
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > max_body):
-            return _error(413, "SS413", f"request body over {max_body:,} bytes")
-        if request.method in ("POST", "PUT", "PATCH") and length is None:  # chunked: count as it arrives
-            received = 0
-            receive = request._receive
-
-            async def counted():
-                nonlocal received
-                message = await receive()
-                received += len(message.get("body", b""))
-                if received > max_body:
-                    raise _TooLarge
-                return message
-
-            request._receive = counted
-        try:
-            response = await call_next(request)
-        except _TooLarge:
-            return _error(413, "SS413", f"request body over {max_body:,} bytes")
-        if request.method in ("POST", "PUT", "PATCH") and length is None and received > max_body:
-            # the route read the body and met the limit: whatever it answered (FastAPI makes it a 400), it is a 413
-            return _error(413, "SS413", f"request body over {max_body:,} bytes")
-        return response
+    app.add_middleware(_LimitBody, max_body=max_body)
+    app.add_middleware(_SameOriginWrites)
 
     @app.exception_handler(SamestoryError)
     async def samestory_error(request: Request, exc: SamestoryError):
+        if isinstance(exc, BacklogError):
+            return _error(429, exc.code, exc.message, {"Retry-After": str(exc.retry_after)})
         status = 400 if isinstance(exc, InputError) else 503 if exc.code.startswith("SS3") else 500
         return _error(status, exc.code, exc.message)
 

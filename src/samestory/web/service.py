@@ -1,24 +1,25 @@
 """What the API and the pages do, over the library: one writer at a time, readers in parallel.
 
 SQLite in WAL mode lets readers run beside one writer; each server thread reads through its own
-connection. A post is cleaned and its articles stored at once (one short transaction on the posts'
-own connection), and answered with a job; one background thread, the placer, places whatever is
-stored and not placed yet, a batch at a time, through the writer's connection and its in-memory
-story clusterer, and records each job's placements. So a post never waits for the placing, readers
-never wait for either, and the store stays consistent under concurrent posts.
+connection. A post is cleaned and its articles stored at once, with a queued job (one short transaction on the
+posts' own connection), and answered with the job; the placer, a process of its own (``placer.py``),
+places whatever is stored and not placed yet, a batch at a time, and marks the jobs done. So a post
+never waits for the placing, readers never wait for either (nor share an interpreter lock with it),
+and the store stays consistent under concurrent posts: one writer at a time, by the store's lock.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import logging
 import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -27,18 +28,19 @@ import numpy as np
 from ..articles import article_from_dict, article_to_dict
 from ..cleaning import clean
 from ..clustering import coverage, story_to_dict
-from ..errors import InputError, SamestoryError
-from ..pipeline import correct, delete, story_clusterer, stored_analyses, update_stories
+from ..errors import BacklogError, InputError, SamestoryError
+from ..pipeline import correct, delete, stored_analyses
 from ..records import Article, PairScore
 from ..scoring import compare
 from ..settings import Settings, load_settings
 from ..store import SQLiteStore
+from .placer import RUN_ARTICLES, Placer
 
-__all__ = ["Service", "pair_to_dict", "read_urls", "MAX_JOBS", "MAX_URLS"]
+__all__ = ["Service", "pair_to_dict", "read_urls", "MAX_URLS"]
 
 log = logging.getLogger(__name__)
-MAX_JOBS = 10_000  # jobs remembered for GET /jobs/{id}; older ones are forgotten (their articles stay placed)
-LOCK_WAIT_CLOSE = 60.0  # seconds a stopping server waits for the placer's run to end
+MEMO_SIZE = 4096  # read answers remembered until the stories change
+WAIT_POLL = 0.1  # seconds between looks at a job a request waits for
 
 
 MAX_URLS = 20  # URLs fetched for one request (each may take fetch.timeout, and retries)
@@ -66,6 +68,10 @@ def read_urls(urls: Sequence[str], settings: Settings) -> tuple[list[dict], list
     return items, skipped
 
 
+def _json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 def pair_to_dict(score: PairScore) -> dict[str, Any]:
     """The PairScore as JSON-ready data (tuples become lists, dates ISO strings)."""
     return json.loads(json.dumps(asdict(score), default=str))
@@ -81,30 +87,24 @@ class Service:
         self._open()
         self._coverage = lru_cache(maxsize=512)(self._coverage_of)
         self._story_vectors: tuple | None = None  # (stories version, ids, unit mean vectors) for searches
-        self._jobs: OrderedDict[str, dict] = OrderedDict()
-        self._queued: list[str] = []
-        self._wake = threading.Condition()
-        self._placer: threading.Thread | None = None
-        self._stop = False
+        self._placer = Placer(db, self.settings)
+        self._memo: OrderedDict[tuple, Any] = OrderedDict()  # reads' answers for the stories version _memo_version
+        self._memo_version: int | None = None
+        self._memo_lock = threading.Lock()
 
     def _open(self) -> None:
-        self._writer = SQLiteStore(self.db, keep_html=self.settings.store.keep_html)  # creates / migrates the store
+        self._writer = SQLiteStore(self.db, keep_html=self.settings.store.keep_html)  # creates / migrates; corrections
         self._posts = SQLiteStore(self.db, keep_html=self.settings.store.keep_html)  # posts store their articles here
-        self._clusterer = None
-        self._stories_version: int | None = None  # the store's stories version after this writer's last save
         self._closed = False
 
     def warm_up(self) -> None:
-        """Load the models and the story index before the first request needs them."""
+        """Load the models compare and search use before the first request needs them (the placer process loads
+        its own)."""
         from ..analysis import analyse_all
         from ..articles import make_article
-        from ..clustering.linker import load_linker
 
-        with self._write_lock:
-            self._writer_clusterer()
         (an,) = analyse_all([make_article(text="The server starts. It loads its models once.", title="Warm-up")], settings=self.settings)
         compare(an, an, settings=self.settings)
-        load_linker()
 
     # -- reading ----------------------------------------------------------------------------
     @property
@@ -122,6 +122,34 @@ class Service:
         placed = self.store.story_of(article_id)
         return {**article_to_dict(art), "story": placed[0] if placed else None, "new_story": placed[1] if placed else None,
                 "note": placed[2] if placed else None}
+
+    def _remembered(self, key: tuple, build: Callable[[], Any]) -> Any:
+        """``build()``, remembered until the stories change (the store's stories version: every save of placements
+        or story records raises it), so that readers under load mostly get an answer already made. A value built
+        while the stories changed may be newer than its version: the next read sees the new version and forgets."""
+        version = self.store.stories_version()
+        with self._memo_lock:
+            if version != self._memo_version:
+                self._memo.clear()
+                self._memo_version = version
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                return self._memo[key]
+        value = build()
+        with self._memo_lock:
+            if self._memo_version == version:
+                self._memo[key] = value
+                while len(self._memo) > MEMO_SIZE:
+                    self._memo.popitem(last=False)
+        return value
+
+    def stories_json(self, **query: Any) -> bytes:
+        """``stories(**query)`` as JSON (UTF-8), remembered until the stories change."""
+        return self._remembered(("stories.json", *sorted(query.items())), lambda: _json(self.stories(**query)))
+
+    def story_json(self, story_id: str) -> bytes | None:
+        """``story(story_id)`` as JSON (UTF-8; None: no such story), remembered until the stories change."""
+        return self._remembered(("story.json", story_id), lambda: (lambda s: None if s is None else _json(s))(self.story(story_id)))
 
     def stories(self, *, page: int, size: int, q: str | None = None, entity: str | None = None, source: str | None = None,
                 since: datetime | None = None, until: datetime | None = None) -> dict:
@@ -215,57 +243,61 @@ class Service:
         its index and reason, after those given (what could not be read before), and the others go on."""
         if self._closed:  # a request outside the app's lifespan (after it ended)
             self._open()
+        self.admit()
         articles, skipped = [], list(skipped)
         for k, item in enumerate(items):
             try:
                 articles.extend(clean(article_from_dict(item), settings=self.settings))
             except InputError as exc:
                 skipped.append({"index": k, "error": exc.code, "message": exc.message})
-        if articles:
-            with self._post_lock:
-                self._posts.add_articles(articles)
-        job = {"job": uuid.uuid4().hex, "status": "queued" if articles else "done", "submitted": _now(), "placed_at": None,
-               "error": None, "articles": [{"id": a.id, "story": None, "new_story": None} for a in articles],
-               "skipped": skipped}
-        with self._wake:
-            self._jobs[job["job"]] = job
-            while len(self._jobs) > MAX_JOBS:
-                self._jobs.popitem(last=False)
+        job_id = uuid.uuid4().hex
+        with self._post_lock:
             if articles:
-                self._queued.append(job["job"])
-                self._wake.notify()
+                self._posts.add_articles(articles)
+            self._posts.add_job(job_id, [a.id for a in articles], skipped)
         if articles:
-            self._start_placer()
-        return self.job(job["job"])
+            self._placer.wake()
+        return self.job(job_id)
+
+    def admit(self) -> None:
+        """BacklogError when the articles waiting would take the placer longer than ``serve.placing_within`` seconds
+        at its recent rate: the post is refused, to be sent again after the excess (at most ``placing_within``: the
+        rate is an estimate), so that an accepted article is placed in time, rather than every article late."""
+        within = self.settings.serve.placing_within
+        if not within:
+            return
+        # before the placer's first measured run: one run's worth of articles per `within`
+        rate = self.store.placing_rate() or RUN_ARTICLES / within
+        waiting = self.store.waiting()
+        if waiting / rate > within:
+            behind = waiting / rate
+            raise BacklogError(f"the server is placing {waiting} articles posted earlier (about {behind:.0f} s of work, "
+                               f"more than serve.placing_within = {within:g} s); send this again later",
+                               retry_after=max(1, min(math.ceil(behind - within), math.ceil(within))))
 
     def job(self, job_id: str) -> dict | None:
-        with self._wake:
-            job = self._jobs.get(job_id)
-            return None if job is None else json.loads(json.dumps(job))
+        return self.store.get_job(job_id)
 
     def wait(self, job_id: str, seconds: float) -> dict | None:
         """The job once it is placed (or failed), or as it stands after ``seconds``."""
         deadline = time.monotonic() + seconds
-        with self._wake:
-            while (job := self._jobs.get(job_id)) is not None and job["status"] in ("queued", "placing"):
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    break
-                self._wake.wait(left)
-        return self.job(job_id)
+        while (job := self.job(job_id)) is not None and job["status"] in ("queued", "placing"):
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(WAIT_POLL)
+        return job
 
     def add(self, items: Sequence[dict], *, timeout: float = 120.0) -> dict:
         """Submit and wait for the placements: the job, with each resulting article's id and story."""
         return self.wait(self.submit(items)["job"], timeout)
 
     def correct(self, action: str, stories: Sequence[str], articles: Sequence[str]) -> str:
-        """A person's correction (``pipeline.correct``); the story it made or grew."""
+        """A person's correction (``pipeline.correct``); the story it made or grew (the placer rebuilds its stories
+        from the store, pins included, before its next run)."""
         if self._closed:
             self._open()
         with self._write_lock, self._writer.writing():
-            made = correct(self._writer, action, stories=stories, articles=articles, settings=self.settings)
-            self._clusterer = None  # the placer's stories are built from the store again, with the new pins
-        return made
+            return correct(self._writer, action, stories=stories, articles=articles, settings=self.settings)
 
     def delete(self, article_id: str) -> bool:
         """Delete a stored article and re-form its story without it; False when no such article is stored."""
@@ -273,87 +305,26 @@ class Service:
             self._open()
         with self._write_lock, self._writer.writing():
             deleted, _ = delete(self._writer, [article_id], settings=self.settings)
-            self._clusterer = None  # the placer's stories are built from the store again
         return bool(deleted)
 
-    def _start_placer(self) -> None:
-        with self._wake:
-            if self._placer is None or not self._placer.is_alive():
-                self._stop = False
-                self._placer = threading.Thread(target=self._place_loop, name="samestory-placer", daemon=True)
-                self._placer.start()
-
-    def _place_loop(self) -> None:
-        """The placer: whenever jobs are queued, place every stored article not placed yet (those of all the jobs
-        queued meanwhile in one run, a batch at a time), then fill in the jobs."""
-        while True:
-            with self._wake:
-                while not self._queued and not self._stop:
-                    self._wake.wait()
-                if self._stop:
-                    return
-                taken, self._queued = self._queued, []
-                for j in taken:
-                    if j in self._jobs:
-                        self._jobs[j]["status"] = "placing"
-            error = None
-            try:
-                with self._write_lock, self._writer.writing():
-                    update_stories(self._writer, settings=self.settings, clusterer=self._writer_clusterer())
-                    self._stories_version = self._writer.stories_version()
-                    placed = {a["id"]: self._writer.story_of(a["id"]) for j in taken if j in self._jobs
-                              for a in self._jobs[j]["articles"]}
-            except SamestoryError as exc:
-                error, placed = exc.message, {}
-            except Exception as exc:  # the placer must outlive one bad run: the articles stay stored for the next
-                log.exception("placing failed")
-                error, placed = f"internal error: {type(exc).__name__}", {}
-                self._clusterer = None  # rebuilt from the store next time
-            with self._wake:
-                for j in taken:
-                    job = self._jobs.get(j)
-                    if job is None:
-                        continue
-                    for a in job["articles"]:
-                        where = placed.get(a["id"])
-                        a["story"], a["new_story"] = (where[0], bool(where[1])) if where else (None, None)
-                    job["status"], job["error"], job["placed_at"] = ("failed", error, None) if error else ("done", None, _now())
-                self._wake.notify_all()
-
     def start(self) -> None:
-        """Start the placer, with a first run that places what an earlier server stored and did not place (one
+        """Start the placer process, whose first run places what an earlier server stored and did not place (one
         stopped between a post and its placing). After ``close`` it opens the store again."""
         if self._closed:
             self._open()
-        with self._wake:
-            self._queued.append("")  # a run for no job
-            self._wake.notify()
-        self._start_placer()
-
-    def _writer_clusterer(self):
-        """The writer's clusterer, built from the store on first use and again when another process (an ingest,
-        a repair) has changed the stories since this writer's last save (call under the write lock)."""
-        version = self._writer.stories_version()
-        if self._clusterer is None or version != self._stories_version:
-            self._clusterer = story_clusterer(self._writer, self.settings)
-            self._stories_version = version
-        return self._clusterer
+        self._placer.start()
 
     def health(self) -> dict:
-        return {"status": "ok", "articles": self.store.count_articles(), "stories": self.store.count_stories()}
+        """Counts, and the placer's state: articles waiting to be placed and its recent rate (articles/s)."""
+        rate = self.store.placing_rate()
+        return {"status": "ok", "articles": self.store.count_articles(), "stories": self.store.count_stories(),
+                "waiting": self.store.waiting(), "placing_rate": None if rate is None else round(rate, 2),
+                "placer": "running" if self._placer.alive else "stopped"}
 
     def close(self) -> None:
-        with self._wake:
-            self._stop = True
-            self._wake.notify_all()
-        if self._placer is not None:
-            self._placer.join(timeout=LOCK_WAIT_CLOSE)
-            self._placer = None
+        self._placer.stop()
         with self._write_lock, self._post_lock:
             self._writer.close()
             self._posts.close()
             self._closed = True
 
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -1,0 +1,177 @@
+"""The placer: a process of its own beside the server that places what the server's posts stored.
+
+A post stores its articles and a queued job in the store and wakes the placer; the placer takes every
+queued job, places the stored articles not placed yet, at most ``RUN_ARTICLES`` a run (``update_stories``
+with the incremental clusterer it keeps in memory), marks done the jobs whose articles are all placed (or
+failed), and runs again at once while runs come back full. Each run's rate is kept in the store: the
+server refuses posts (429) that the placer could not place within ``serve.placing_within`` seconds.
+It runs in its own process so that its CPU work never holds the server's interpreter lock: readers and
+posts are answered while it places. It holds the store's writer lock only while placing, so a command
+(``samestory repair``, ``correct``) can write between its runs; its clusterer is rebuilt from the store
+when another writer changed the stories.
+
+The process is a fresh Python running ``main`` (not a multiprocessing child, which would import the calling
+program's main script again). Its standard input is a pipe from the server: the settings (pickled)
+first, then one byte per wake-up; the end of the pipe, when the server stops or dies, ends it after its
+current run.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import select
+import sqlite3
+import struct
+import subprocess
+import sys
+import time
+
+from ..errors import SamestoryError, StoreError
+from ..settings import Settings
+
+__all__ = ["Placer", "POLL_SECONDS"]
+
+log = logging.getLogger(__name__)
+POLL_SECONDS = 1.0  # the placer looks for queued jobs this often when not woken (jobs another server queued)
+RUN_ARTICLES = 64  # articles one run places at most: jobs are done run by run, not all at the end of a long one
+STOP_WAIT = 5.0  # seconds a stopping server waits for the placer's run to end before it ends it (safe: see stop)
+
+
+class Placer:
+    """The server's handle on its placer process: ``start``, ``wake`` after a post, ``stop``."""
+
+    def __init__(self, db: str, settings: Settings) -> None:
+        self.db, self.settings = db, settings
+        self._process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        """Start the process (again, if it ended); its first run places what a stopped server left unplaced."""
+        if self.alive:
+            return
+        self._process = subprocess.Popen([sys.executable, "-c", "import sys; from samestory.web.placer import main; main(sys.argv[1])",
+                                          self.db], stdin=subprocess.PIPE)
+        settings = pickle.dumps(self.settings)
+        self._process.stdin.write(struct.pack("!I", len(settings)) + settings)
+        self._process.stdin.flush()
+        os.set_blocking(self._process.stdin.fileno(), False)  # a wake-up never blocks a post (see wake)
+
+    def wake(self) -> None:
+        """A job was queued: place it now rather than at the next poll (restarting a placer that ended)."""
+        if not self.alive:
+            self.start()
+        try:
+            os.write(self._process.stdin.fileno(), b"w")
+        except BlockingIOError:  # the pipe is full of wake-ups the placer has not read yet: it is woken already
+            pass
+        except (BrokenPipeError, ValueError, OSError):  # it ended just now: the next wake starts it, the poll finds the job
+            pass
+
+    @property
+    def alive(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def stop(self) -> None:
+        """Ask the placer to end after its current run (the end of its pipe); end it (SIGTERM) if that takes over
+        ``STOP_WAIT`` seconds. Safe as a crash is: each batch's placements are saved in one transaction and what a
+        run left to repair or rebuild is recorded, so the next placer (or ``samestory repair``) finishes it, and
+        the jobs it was placing are queued again."""
+        if self._process is None:
+            return
+        try:
+            self._process.stdin.close()
+        except BrokenPipeError:
+            pass
+        try:
+            self._process.wait(STOP_WAIT)
+        except subprocess.TimeoutExpired:
+            self._process.terminate()
+            self._process.wait(5)
+        self._process = None
+
+
+class _Pipe:
+    """The placer's end of the server's pipe: wake-ups, and whether the server is gone."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd, self.closed = fd, False
+
+    def read_exact(self, n: int) -> bytes:
+        data = b""
+        while len(data) < n:
+            chunk = os.read(self.fd, n - len(data))
+            if not chunk:
+                raise EOFError
+            data += chunk
+        return data
+
+    def wait(self, seconds: float) -> bool:
+        """Wait up to ``seconds`` for a wake-up; True when woken (or the server gone: ``closed``)."""
+        if self.closed:
+            return True
+        ready, _, _ = select.select([self.fd], [], [], seconds)
+        if not ready:
+            return False
+        if not os.read(self.fd, 65536):  # every pending wake-up at once
+            self.closed = True
+        return True
+
+
+def main(db: str) -> None:
+    """The placer process: load the models and the stories, place what is unplaced, then one bounded run per
+    wake-up (or poll) with jobs queued, at once again while runs come back full."""
+    from ..analysis import analyse_all
+    from ..articles import make_article
+    from ..pipeline import story_clusterer, update_stories
+    from ..store import SQLiteStore
+
+    pipe = _Pipe(sys.stdin.fileno())
+    try:
+        settings: Settings = pickle.loads(pipe.read_exact(struct.unpack("!I", pipe.read_exact(4))[0]))
+    except EOFError:
+        return
+    logging.basicConfig(level=logging.WARNING, format="samestory placer: %(message)s")
+    store = SQLiteStore(db, keep_html=settings.store.keep_html)
+    store.requeue_jobs()  # jobs a stopped placer was placing
+    # warm up outside any run: a run's time measures placing (the rate posts are admitted by), not loading
+    analyse_all([make_article(text="The placer starts. It loads its models once.", title="Warm-up")], settings=settings)
+    clusterer, version = story_clusterer(store, settings), store.stories_version()
+    run_now = True  # the first run places whatever a stopped server left unplaced
+    while not pipe.closed:
+        if not run_now:
+            pipe.wait(POLL_SECONDS)
+            if pipe.closed:
+                break
+        try:
+            taken = store.take_jobs()
+        except sqlite3.OperationalError as exc:  # the store busy past its timeout: try again at the next poll
+            log.warning("%s", exc)
+            continue
+        if not taken and not run_now:
+            continue
+        run_now, error = False, None
+        try:
+            with store.writing():
+                began = time.monotonic()
+                if clusterer is None or store.stories_version() != version:  # another writer changed the stories
+                    clusterer = story_clusterer(store, settings)
+                done = update_stories(store, settings=settings, clusterer=clusterer, limit=RUN_ARTICLES)
+                version = store.stories_version()
+                store.record_placing_rate(done.placed, time.monotonic() - began)
+            run_now = done.placed >= RUN_ARTICLES  # a full run: there may be more waiting
+        except StoreError as exc:
+            if exc.code == "SS305":  # another process held the writer lock all along: the jobs wait for the next run
+                store.requeue_jobs()
+                continue
+            error, clusterer = exc.message, None
+        except SamestoryError as exc:
+            error, clusterer = exc.message, None
+        except Exception as exc:  # the placer outlives one bad run: the articles stay stored for the next
+            log.exception("placing failed")
+            error, clusterer = f"internal error: {type(exc).__name__}", None
+        try:
+            store.finish_jobs(taken, error)  # done, or queued again when this bounded run left some of theirs
+        except sqlite3.OperationalError as exc:  # left placing: the next start queues them again
+            log.warning("%s", exc)
+    store.close()
