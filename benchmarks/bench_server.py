@@ -153,12 +153,13 @@ def main() -> None:
             base = f"http://127.0.0.1:{port}"
             import httpx
 
-            for _ in range(600):
+            for _ in range(1200):  # the load starts once the server answers and its placer has loaded its models
                 try:
-                    if httpx.get(base + "/health", timeout=2).status_code == 200:
+                    if httpx.get(base + "/health", timeout=2).json().get("placer") == "ready":
                         break
                 except httpx.HTTPError:
-                    time.sleep(0.2)
+                    pass
+                time.sleep(0.2)
             res = asyncio.run(run_load(base, args.seconds, args.readers, args.writers, docs))
         finally:
             server.terminate()

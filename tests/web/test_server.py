@@ -76,7 +76,7 @@ def test_the_placer_is_a_process_of_its_own_and_ends_with_a_killed_server(demo_d
     try:
         for _ in range(1200):
             try:
-                if httpx.get(base + "/health", timeout=5).json()["placer"] == "running":
+                if httpx.get(base + "/health", timeout=5).json()["placer"] == "ready":
                     break
             except httpx.HTTPError:
                 pass

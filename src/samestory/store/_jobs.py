@@ -90,6 +90,16 @@ class JobTables:
             self._db.execute("INSERT OR REPLACE INTO samestory_meta (key, value) VALUES ('placing_rate', ?)",
                              (json.dumps([RATE_MEMORY * old_articles + articles, RATE_MEMORY * old_seconds + seconds]),))
 
+    def mark_placer_ready(self, pid: int) -> None:
+        """The placer process ``pid`` has loaded its models and stories: posts are placed without start-up delay."""
+        with self.transaction():
+            self._db.execute("INSERT OR REPLACE INTO samestory_meta (key, value) VALUES ('placer_ready', ?)", (str(pid),))
+
+    def placer_ready(self) -> int | None:
+        """The process id of the last placer that got ready (None: none yet)."""
+        row = self._db.execute("SELECT value FROM samestory_meta WHERE key='placer_ready'").fetchone()
+        return int(row[0]) if row else None
+
     def requeue_jobs(self) -> int:
         """Queue again the jobs a stopped placer left placing; how many."""
         with self.transaction():

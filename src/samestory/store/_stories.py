@@ -179,29 +179,19 @@ class StoryTables:
         """(how many match, one page of them), newest first (undated last), biggest first on a tie."""
         from ..clustering.stories import story_from_dict
 
-        where, args = [], []
-        if text:
-            where.append("(title LIKE ? OR data LIKE ?)")
-            args += [f"%{text}%", f"%{text}%"]
-        if entity:
-            where.append("entities LIKE ?")
-            args.append(f"%{entity}%")
-        if source:
-            where.append("sources LIKE ?")
-            args.append(f"%{json.dumps(source, ensure_ascii=False)}%")
-        if since:
-            where.append("last_seen >= ?")
-            args.append(since.isoformat())
-        if until:
-            where.append("first_seen <= ?")
-            args.append(until.isoformat())
-        cond = f"WHERE {' AND '.join(where)}" if where else ""
+        cond, args = _story_filter(text=text, entity=entity, source=source, since=since, until=until)
         total = int(self._db.execute(f"SELECT COUNT(*) FROM stories {cond}", args).fetchone()[0])
         rows = self._db.execute(
             f"SELECT data FROM stories {cond} ORDER BY last_seen IS NULL, last_seen DESC, size DESC, id LIMIT ? OFFSET ?",
             [*args, limit, offset],
         )
         return total, [story_from_dict(json.loads(r[0])) for r in rows]
+
+    def story_ids(self, *, entity: str | None = None, source: str | None = None, since: datetime | None = None,
+                  until: datetime | None = None) -> set[str]:
+        """The ids of the stories that pass the filters of ``list_stories`` (no records read)."""
+        cond, args = _story_filter(entity=entity, source=source, since=since, until=until)
+        return {r[0] for r in self._db.execute(f"SELECT id FROM stories {cond}", args)}
 
     def count_stories(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM stories").fetchone()[0])
@@ -225,3 +215,25 @@ class StoryTables:
         ghosts = {sid for (sid,) in self._db.execute("SELECT id FROM stories")} - set(placed.values())
         problems += [f"story {sid} has no placed article" for sid in sorted(ghosts)]
         return problems
+
+
+def _story_filter(*, text: str | None = None, entity: str | None = None, source: str | None = None,
+                  since: datetime | None = None, until: datetime | None = None) -> tuple[str, list]:
+    """The WHERE clause (or "") and its arguments for the story filters."""
+    where, args = [], []
+    if text:
+        where.append("(title LIKE ? OR data LIKE ?)")
+        args += [f"%{text}%", f"%{text}%"]
+    if entity:
+        where.append("entities LIKE ?")
+        args.append(f"%{entity}%")
+    if source:
+        where.append("sources LIKE ?")
+        args.append(f"%{json.dumps(source, ensure_ascii=False)}%")
+    if since:
+        where.append("last_seen >= ?")
+        args.append(since.isoformat())
+    if until:
+        where.append("first_seen <= ?")
+        args.append(until.isoformat())
+    return (f"WHERE {' AND '.join(where)}" if where else ""), args

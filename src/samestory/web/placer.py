@@ -27,6 +27,7 @@ import struct
 import subprocess
 import sys
 import time
+from dataclasses import replace
 
 from ..errors import SamestoryError, StoreError
 from ..settings import Settings
@@ -71,6 +72,10 @@ class Placer:
     @property
     def alive(self) -> bool:
         return self._process is not None and self._process.poll() is None
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self.alive else None
 
     def stop(self) -> None:
         """Ask the placer to end after its current run (the end of its pipe); end it (SIGTERM) if that takes over
@@ -123,6 +128,8 @@ def main(db: str) -> None:
     wake-up (or poll) with jobs queued, at once again while runs come back full."""
     from ..analysis import analyse_all
     from ..articles import make_article
+    from ..clustering.linker import load_linker
+    from ..scoring import compare
     from ..pipeline import story_clusterer, update_stories
     from ..store import SQLiteStore
 
@@ -131,12 +138,18 @@ def main(db: str) -> None:
         settings: Settings = pickle.loads(pipe.read_exact(struct.unpack("!I", pipe.read_exact(4))[0]))
     except EOFError:
         return
+    # analysis here, not in worker processes: a run is at most RUN_ARTICLES, the server needs the other cores, and
+    # workers would load the models again (~350 MB each) and start only on the first run
+    settings = replace(settings, analyse=replace(settings.analyse, workers=1))
     logging.basicConfig(level=logging.WARNING, format="samestory placer: %(message)s")
     store = SQLiteStore(db, keep_html=settings.store.keep_html)
     store.requeue_jobs()  # jobs a stopped placer was placing
     # warm up outside any run: a run's time measures placing (the rate posts are admitted by), not loading
-    analyse_all([make_article(text="The placer starts. It loads its models once.", title="Warm-up")], settings=settings)
+    (warm,) = analyse_all([make_article(text="The placer starts. It loads its models once.", title="Warm-up")], settings=settings)
+    compare(warm, warm, settings=settings)
+    load_linker()
     clusterer, version = story_clusterer(store, settings), store.stories_version()
+    store.mark_placer_ready(os.getpid())
     run_now = True  # the first run places whatever a stopped server left unplaced
     while not pipe.closed:
         if not run_now:

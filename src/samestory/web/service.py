@@ -165,8 +165,7 @@ class Service:
         if len(ranked) < SEARCH_MAX:
             allowed = None
             if entity or source or since or until:  # the meaning matches obey the filters too
-                _, kept = self.store.list_stories(limit=100_000, offset=0, entity=entity, source=source, since=since, until=until)
-                allowed = {s.id for s in kept}
+                allowed = self.store.story_ids(entity=entity, source=source, since=since, until=until)
             seen = set(ranked)
             ranked += [sid for sid in self._meaning_matches(q) if sid not in seen and (allowed is None or sid in allowed)]
         ranked = ranked[:SEARCH_MAX]
@@ -315,11 +314,12 @@ class Service:
         self._placer.start()
 
     def health(self) -> dict:
-        """Counts, and the placer's state: articles waiting to be placed and its recent rate (articles/s)."""
-        rate = self.store.placing_rate()
+        """Counts, and the placer's state: articles waiting to be placed, its recent rate (articles/s), and whether it
+        is starting (loading its models and stories), ready, or stopped."""
+        rate, pid = self.store.placing_rate(), self._placer.pid
         return {"status": "ok", "articles": self.store.count_articles(), "stories": self.store.count_stories(),
                 "waiting": self.store.waiting(), "placing_rate": None if rate is None else round(rate, 2),
-                "placer": "running" if self._placer.alive else "stopped"}
+                "placer": "stopped" if pid is None else "ready" if self.store.placer_ready() == pid else "starting"}
 
     def close(self) -> None:
         self._placer.stop()
