@@ -49,7 +49,7 @@ def test_the_api_streams_the_same_tables(db):
     from samestory.web import create_app
 
     placed, n_stories = _placed(db)
-    with TestClient(create_app(db)) as client:
+    with TestClient(create_app(db, warm=False)) as client:
         r = client.get("/assignments.csv")
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
         assert dict(zip(*(pd.read_csv(io.StringIO(r.text))[c] for c in ("article", "story")))) == placed

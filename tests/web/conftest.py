@@ -34,7 +34,7 @@ def client(demo_db, tmp_path):
 
     db = tmp_path / "copy.db"
     shutil.copy(demo_db, db)  # each test writes to its own copy
-    with TestClient(create_app(str(db), token=TOKEN, max_body=200_000), raise_server_exceptions=False) as c:
+    with TestClient(create_app(str(db), token=TOKEN, max_body=200_000, warm=False), raise_server_exceptions=False) as c:
         yield c
 
 

@@ -15,7 +15,7 @@ def test_a_query_finds_a_story_told_in_another_language(tmp_path):
     (tmp_path / "q.jsonl").write_text("".join(json.dumps(d) + "\n" for d in docs if d["id"] in ("quake1-agency-de", "quake3-wire-en")))
     db = str(tmp_path / "s.db")
     assert main(["-q", "ingest", str(tmp_path / "q.jsonl"), str(FIXTURES / "topic1.jsonl"), "--db", db]) == 0
-    with TestClient(create_app(db)) as client:
+    with TestClient(create_app(db, warm=False)) as client:
         def titles(**params):
             return [s["title"] for s in client.get("/stories", params=params).json()["stories"]]
 

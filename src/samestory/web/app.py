@@ -116,13 +116,14 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 def create_app(db: str, *, settings: Settings | None = None, token: str | None = None, max_body: int = MAX_BODY_BYTES,
                warm: bool = True, allowed_hosts: tuple[str, ...] | None = None) -> FastAPI:
     """The samestory app over the store at ``db``; writes need ``Authorization: Bearer <token>`` when a token is set.
-    ``warm``: load the models at start-up rather than on the first request that needs them. ``allowed_hosts``: the
+    ``warm``: load the models at start-up (the server's and its placer's) rather than on the first request or run
+    that needs them. ``allowed_hosts``: the
     names a request's ``Host`` may give (others get 400: DNS rebinding; ``samestory serve`` on a loopback address
     allows only the loopback names). A write whose ``Origin`` is not the server's own is refused (403), token or
     not: a page of another site cannot post to a token-less server on this machine."""
     from . import api, pages
 
-    service = Service(db, settings=settings)
+    service = Service(db, settings=settings, warm=warm)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

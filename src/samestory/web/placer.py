@@ -43,16 +43,19 @@ STOP_WAIT = 5.0  # seconds a stopping server waits for the placer's run to end b
 class Placer:
     """The server's handle on its placer process: ``start``, ``wake`` after a post, ``stop``."""
 
-    def __init__(self, db: str, settings: Settings) -> None:
-        self.db, self.settings = db, settings
+    def __init__(self, db: str, settings: Settings, *, warm: bool = True) -> None:
+        """``warm``: load the models before the first run (a server's start-up), else on the first run that needs
+        them (tests, short-lived servers)."""
+        self.db, self.settings, self.warm = db, settings, warm
         self._process: subprocess.Popen | None = None
 
     def start(self) -> None:
         """Start the process (again, if it ended); its first run places what a stopped server left unplaced."""
         if self.alive:
             return
-        self._process = subprocess.Popen([sys.executable, "-c", "import sys; from samestory.web.placer import main; main(sys.argv[1])",
-                                          self.db], stdin=subprocess.PIPE)
+        self._process = subprocess.Popen([sys.executable, "-c", "import sys; from samestory.web.placer import main; "
+                                          "main(sys.argv[1], warm=sys.argv[2] == 'warm')", self.db,
+                                          "warm" if self.warm else "cold"], stdin=subprocess.PIPE)
         settings = pickle.dumps(self.settings)
         self._process.stdin.write(struct.pack("!I", len(settings)) + settings)
         self._process.stdin.flush()
@@ -123,7 +126,7 @@ class _Pipe:
         return True
 
 
-def main(db: str) -> None:
+def main(db: str, *, warm: bool = True) -> None:
     """The placer process: load the models and the stories, place what is unplaced, then one bounded run per
     wake-up (or poll) with jobs queued, at once again while runs come back full."""
     from ..analysis import analyse_all
@@ -144,10 +147,14 @@ def main(db: str) -> None:
     logging.basicConfig(level=logging.WARNING, format="samestory placer: %(message)s")
     store = SQLiteStore(db, keep_html=settings.store.keep_html)
     store.requeue_jobs()  # jobs a stopped placer was placing
-    # warm up outside any run: a run's time measures placing (the rate posts are admitted by), not loading
-    (warm,) = analyse_all([make_article(text="The placer starts. It loads its models once.", title="Warm-up")], settings=settings)
-    compare(warm, warm, settings=settings)
-    load_linker()
+    # warm up outside any run: a run's time measures placing (the rate posts are admitted by), not loading; a cold
+    # placer loads its models in its first run with articles, whose time is then not taken for the rate
+    if warm:
+        (first,) = analyse_all([make_article(text="The placer starts. It loads its models once.", title="Warm-up")],
+                               settings=settings)
+        compare(first, first, settings=settings)
+        load_linker()
+    measured = warm
     clusterer, version = story_clusterer(store, settings), store.stories_version()
     store.mark_placer_ready(os.getpid())
     run_now = True  # the first run places whatever a stopped server left unplaced
@@ -171,7 +178,9 @@ def main(db: str) -> None:
                     clusterer = story_clusterer(store, settings)
                 done = update_stories(store, settings=settings, clusterer=clusterer, limit=RUN_ARTICLES)
                 version = store.stories_version()
-                store.record_placing_rate(done.placed, time.monotonic() - began)
+                if measured:
+                    store.record_placing_rate(done.placed, time.monotonic() - began)
+                measured = measured or done.placed > 0
             run_now = done.placed >= RUN_ARTICLES  # a full run: there may be more waiting
         except StoreError as exc:
             if exc.code == "SS305":  # another process held the writer lock all along: the jobs wait for the next run

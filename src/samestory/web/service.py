@@ -78,7 +78,7 @@ def pair_to_dict(score: PairScore) -> dict[str, Any]:
 
 
 class Service:
-    def __init__(self, db: str, *, settings: Settings | None = None) -> None:
+    def __init__(self, db: str, *, settings: Settings | None = None, warm: bool = True) -> None:
         self.settings = settings or load_settings()
         self.db = db
         self._local = threading.local()
@@ -87,7 +87,7 @@ class Service:
         self._open()
         self._coverage = lru_cache(maxsize=512)(self._coverage_of)
         self._story_vectors: tuple | None = None  # (stories version, ids, unit mean vectors) for searches
-        self._placer = Placer(db, self.settings)
+        self._placer = Placer(db, self.settings, warm=warm)
         self._memo: OrderedDict[tuple, Any] = OrderedDict()  # reads' answers for the stories version _memo_version
         self._memo_version: int | None = None
         self._memo_lock = threading.Lock()
