@@ -119,8 +119,8 @@ def post_articles(
     if not token_ok(request):
         raise HTTPException(401, "missing or wrong bearer token")
     service = request.app.state.service
-    service.admit()  # before any fetching: a post the placer cannot take in time is refused at once
     if isinstance(body, UrlsIn):  # fetched here, then as any article: what could not be read goes to `skipped`
+        service.admit()  # before any fetching (submit asks again): a post the placer cannot take in time is refused at once
         found, problems = read_urls(body.urls, service.settings)
         job = service.submit(found[:MAX_BATCH], skipped=problems)
     else:

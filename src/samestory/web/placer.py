@@ -69,7 +69,7 @@ class Placer:
             os.write(self._process.stdin.fileno(), b"w")
         except BlockingIOError:  # the pipe is full of wake-ups the placer has not read yet: it is woken already
             pass
-        except (BrokenPipeError, ValueError, OSError):  # it ended just now: the next wake starts it, the poll finds the job
+        except (ValueError, OSError):  # it ended just now: the next wake starts it, the poll finds the job
             pass
 
     @property

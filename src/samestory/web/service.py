@@ -149,7 +149,11 @@ class Service:
 
     def story_json(self, story_id: str) -> bytes | None:
         """``story(story_id)`` as JSON (UTF-8; None: no such story), remembered until the stories change."""
-        return self._remembered(("story.json", story_id), lambda: (lambda s: None if s is None else _json(s))(self.story(story_id)))
+        def build() -> bytes | None:
+            found = self.story(story_id)
+            return None if found is None else _json(found)
+
+        return self._remembered(("story.json", story_id), build)
 
     def stories(self, *, page: int, size: int, q: str | None = None, entity: str | None = None, source: str | None = None,
                 since: datetime | None = None, until: datetime | None = None) -> dict:
