@@ -98,3 +98,29 @@ def test_the_placer_is_a_process_of_its_own_and_ends_with_a_killed_server(demo_d
     finally:
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGKILL)
+
+
+def test_a_placer_that_ended_is_started_again_by_the_next_post_and_its_end_is_logged(tmp_path, caplog):
+    import logging
+    import os
+    import signal
+
+    from samestory import load_settings
+    from samestory.web.placer import Placer
+
+    placer = Placer(str(tmp_path / "p.db"), load_settings(), warm=False)
+    placer.start()
+    try:
+        first = placer.pid
+        os.kill(first, signal.SIGKILL)
+        for _ in range(100):
+            if not placer.alive:
+                break
+            time.sleep(0.05)
+        with caplog.at_level(logging.WARNING, logger="samestory.web.placer"):
+            placer.wake()
+        assert placer.alive and placer.pid != first
+        assert "the placer ended (exit code -9)" in caplog.text
+    finally:
+        placer.stop()
+    assert not placer.alive

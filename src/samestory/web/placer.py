@@ -53,6 +53,13 @@ class Placer:
         """Start the process (again, if it ended); its first run places what a stopped server left unplaced."""
         if self.alive:
             return
+        if self._process is not None:  # it ended on its own: say so where the server logs, then start it again
+            log.warning("the placer ended (exit code %s); starting it again: its jobs are queued again",
+                        self._process.returncode)
+            try:
+                self._process.stdin.close()
+            except OSError:
+                pass
         self._process = subprocess.Popen([sys.executable, "-c", "import sys; from samestory.web.placer import main; "
                                           "main(sys.argv[1], warm=sys.argv[2] == 'warm')", self.db,
                                           "warm" if self.warm else "cold"], stdin=subprocess.PIPE)
