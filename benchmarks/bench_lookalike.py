@@ -11,7 +11,8 @@ BCubed against the incidents, side by side in one run with:
   threshold chosen on the train side's last 3,000 articles;
 - samestory batch clustering (``cluster``) and the incremental clusterer in date order (batches of 50, then repair).
 
-Then the candidates' recall (gold same-incident pairs that candidate generation offers the linker), and the
+Then the candidates' recall (gold same-incident pairs that candidate generation offers the linker; beside it, the
+recall of candidates by document vector alone, the rule before search vectors), and the
 calibration of the linker's probability on the dev candidate pairs of the gun-violence and ECB+ dev streams:
 Brier score and a reliability table (mean predicted against observed share of same-story pairs per bin).
 
@@ -33,6 +34,7 @@ from _common import DATA, REPO, RESULTS, need, save, table  # noqa: E402
 from samestory import StoryClusterer, cluster, load_settings  # noqa: E402
 from samestory.clustering.batch import score_pairs  # noqa: E402
 from samestory.clustering.candidates import candidate_pairs  # noqa: E402
+from samestory.clustering.search import search_vectors  # noqa: E402
 from samestory.clustering.training import bcubed, load_ecb, load_gun_violence, split_by_time  # noqa: E402
 from samestory.store import SQLiteStore  # noqa: E402
 
@@ -68,7 +70,7 @@ def candidate_probabilities(ans, gold, settings):
     """The linker's probability and the gold label of every candidate pair, and the candidates' recall."""
     ans = sorted(ans, key=lambda a: a.id)
     cfg = settings.cluster
-    cands = candidate_pairs(np.vstack([a.doc for a in ans]), [a.article.published for a in ans],
+    cands = candidate_pairs(search_vectors(ans), [a.article.published for a in ans],
                             neighbours=cfg.neighbours, min_cosine=cfg.min_cosine, window_days=cfg.window_days)
     probs = score_pairs(ans, sorted(cands))
     p = np.array([probs[k] for k in sorted(cands)])
@@ -77,7 +79,11 @@ def candidate_probabilities(ans, gold, settings):
     for a in ans:
         sizes[gold[a.id]] = sizes.get(gold[a.id], 0) + 1
     gold_pairs = sum(n * (n - 1) // 2 for n in sizes.values())
-    return p, y, (y.sum() / gold_pairs if gold_pairs else float("nan"))
+    # the peer: candidates by document vector alone (the rule before search vectors, at its min_cosine 0.3)
+    by_doc = candidate_pairs(np.vstack([a.doc for a in ans]), [a.article.published for a in ans],
+                             neighbours=cfg.neighbours, min_cosine=0.3, window_days=cfg.window_days)
+    doc_hits = sum(gold[ans[i].id] == gold[ans[j].id] for i, j in by_doc)
+    return p, y, (y.sum() / gold_pairs if gold_pairs else float("nan")), (doc_hits / gold_pairs if gold_pairs else float("nan"))
 
 
 def reliability(p: np.ndarray, y: np.ndarray) -> list[list]:
@@ -125,23 +131,24 @@ def main() -> None:
     table(f"gun-violence dev stream: {len(dev)} articles, {incidents} incidents, {len(days)} days "
           f"({days[0]} .. {days[-1]}); BCubed against the incidents",
           ["method", "precision", "recall", "F1", "stories"], rows)
-    p, y, recall = candidate_probabilities(dev, gold_dev, settings)
-    calib = {"gun-violence dev": (p, y, recall)}
+    calib = {"gun-violence dev": candidate_probabilities(dev, gold_dev, settings)}
     need(DATA / "ecbplus")
     with SQLiteStore(RESULTS / "train-cache.db") as store:
         ecb_dev, ecb_gold, _ = load_ecb(REPO / "demo" / "ecbplus.jsonl", "dev", store, settings=settings)
     calib["ECB+ dev"] = candidate_probabilities(ecb_dev, ecb_gold, settings)
     cal_rows, rel = [], {}
-    for name, (p, y, recall) in calib.items():
-        cal_rows.append([name, len(p), int(y.sum()), recall, float(np.mean((p - y) ** 2)), float(np.mean((y.mean() - y) ** 2))])
+    for name, (p, y, recall, doc_recall) in calib.items():
+        cal_rows.append([name, len(p), int(y.sum()), recall, doc_recall, float(np.mean((p - y) ** 2)), float(np.mean((y.mean() - y) ** 2))])
         rel[name] = reliability(p, y)
         table(f"reliability of P(same story), {name} candidate pairs", ["predicted", "pairs", "mean predicted", "observed"], rel[name])
-    table("P(same story) on candidate pairs", ["stream", "pairs", "same-story pairs", "candidate recall", "Brier", "Brier of the base rate"], cal_rows)
+    table("P(same story) on candidate pairs", ["stream", "pairs", "same-story pairs", "candidate recall",
+                                               "... by document vector alone", "Brier", "Brier of the base rate"], cal_rows)
     print(f"\nbatch clustering of the dev stream: {secs:.1f} s (analyses given)")
     save("lookalike" + ("-smoke" if args.limit else ""), {
         "dev": {"articles": len(dev), "incidents": incidents, "first_day": str(days[0]), "last_day": str(days[-1])},
         "bcubed": {r[0]: {"precision": r[1], "recall": r[2], "f1": r[3], "stories": r[4]} for r in rows},
-        "calibration": {r[0]: {"pairs": r[1], "positives": r[2], "candidate_recall": r[3], "brier": r[4], "brier_base_rate": r[5]} for r in cal_rows},
+        "calibration": {r[0]: {"pairs": r[1], "positives": r[2], "candidate_recall": r[3], "candidate_recall_by_document": r[4],
+                                  "brier": r[5], "brier_base_rate": r[6]} for r in cal_rows},
         "reliability": rel})
 
 

@@ -36,12 +36,13 @@ def write_parquet(analyses, path) -> None:
     import pyarrow.parquet as pq
 
     from samestory.analysis.serial import analysis_to_bytes
+    from samestory.clustering.search import search_vector
 
     table = pa.table({
         "id": [a.id for a in analyses],
         "published": [a.article.published.timestamp() if a.article.published else None for a in analyses],
         "hash": [a.article.content_hash for a in analyses],
-        "vector": [np.asarray(a.doc, dtype=np.float32).tobytes() for a in analyses],
+        "vector": [search_vector(a).tobytes() for a in analyses],
         "analysis": [analysis_to_bytes(a) for a in analyses],
     })
     pq.write_table(table, path, row_group_size=1000)  # small row groups, as Spark writes them: a reader holds one at a time

@@ -10,6 +10,7 @@ from pathlib import Path
 from .analysis import analyse_cached
 from .cleaning import clean_all
 from .clustering.incremental import RepairReport, StoryClusterer, StretchRepair
+from .clustering.search import VECTORS, search_vector
 from .clustering.stories import story_id
 from .errors import InputError
 from .readers import ReadReport, read
@@ -92,7 +93,12 @@ def stored_analyses(store: SQLiteStore, ids: Sequence[str], *, settings: Setting
 def story_clusterer(store: SQLiteStore, settings: Settings) -> StoryClusterer:
     """An incremental clusterer holding the store's placements (the state a restart continues from), with the
     stories an interrupted run left to rebuild marked as changed."""
-    clusterer = StoryClusterer(settings=settings, fetch=lambda ids: stored_analyses(store, ids, settings=settings))
+    fetch = lambda ids: stored_analyses(store, ids, settings=settings)  # noqa: E731
+    if store.vectors_kind() != VECTORS:  # a store made before search vectors: its placements hold document vectors
+        with store.writing():
+            if store.vectors_kind() != VECTORS:
+                store.upgrade_vectors(VECTORS, lambda ids: {i: search_vector(an) for i, an in fetch(ids).items()})
+    clusterer = StoryClusterer(settings=settings, fetch=fetch)
     clusterer.load(store.placements())
     clusterer.pins = store.pins()
     clusterer.dirty |= store.pending_stories()
@@ -135,7 +141,8 @@ def _update_stories(store: SQLiteStore, settings: Settings, progress: Callable[[
         analyses = analyse_cached(batch, store, settings=settings)
         placements = clusterer.partial_fit(analyses)
         by_id = {a.id: a for a in analyses}
-        rows = [(p, by_id[p.article].article.content_hash, by_id[p.article].article.published, by_id[p.article].doc) for p in placements]
+        rows = [(p, by_id[p.article].article.content_hash, by_id[p.article].article.published, search_vector(by_id[p.article]))
+                for p in placements]
         store.save_clustering(rows, [], [], aliases=clusterer.aliases, pending=clusterer.dirty,
                               repair_due=stretch.touched | {p.story for p in placements} if repair else None)
         clusterer.aliases.clear()

@@ -129,10 +129,10 @@ class ScoreSettings:
 @dataclass(frozen=True, slots=True)
 class ClusterSettings:
     neighbours: int = 20
-    min_cosine: float = 0.3
+    min_cosine: float = 0.25
     window_days: int = 30
     link_probability: float = 0.4
-    split_probability: float = 0.4
+    split_probability: float = 0.5
     protagonist_articles: int = 3
     protagonist_co_mention: float = 0.1
     index_articles: int = 50_000

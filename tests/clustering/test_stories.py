@@ -22,6 +22,7 @@ from samestory import (
     update_stories,
 )
 from samestory.cli import main
+from samestory.clustering.search import search_vector
 from tests._data import demo_docs
 
 
@@ -124,10 +125,11 @@ def test_a_region_s_vectors_come_from_the_index_a_chunk_at_a_time(topic_analyses
     c.partial_fit(analyses)
     keys = [c._key[a.id] for a in reversed(analyses)]
     got = c._vectors(keys)
-    assert got.shape == (len(analyses), len(analyses[0].doc)) and got.dtype == np.float32
+    from samestory.clustering.search import KEY_DIMS
+
+    assert got.shape == (len(analyses), len(analyses[0].doc) + KEY_DIMS) and got.dtype == np.float32
     for row, an in zip(got, reversed(analyses)):
-        doc = np.asarray(an.doc, dtype=np.float32)
-        assert np.allclose(row, doc / np.linalg.norm(doc), atol=1e-6)  # a cosine index keeps unit vectors
+        assert np.allclose(row, search_vector(an), atol=1e-6)  # the search vector (unit length) of its article
     report = c.repair(sorted(c.members)[1:2])  # one story and the stories its articles' neighbours are in
     assert len(c.members[sorted(c.members)[1]]) <= report.examined < len(analyses)
 
@@ -170,7 +172,7 @@ def test_index_lets_go_of_old_articles_and_places_exactly_as_with_all(topic_anal
     gone = [k for k in range(len(c._ids)) if c._out[k] and c._ids[k] is not None]
     assert gone
     for row, k in zip(c._vectors(gone), gone):  # the vectors of articles it let go of come from their analyses
-        assert np.allclose(row, c.fetch([c._ids[k]])[c._ids[k]].doc, atol=1e-6)
+        assert np.allclose(row, search_vector(c.fetch([c._ids[k]])[c._ids[k]]), atol=1e-6)
     assert c.repair().moved == whole.repair().moved and _grouping(c.stories()) == _grouping(whole.stories())
 
 
@@ -180,7 +182,7 @@ def test_a_restart_loads_placements_into_a_trimmed_index(topic_analyses):
     analyses, _ = topic_analyses
     stream = sorted((a for a in synthetic_analyses(analyses, 4 * len(analyses), seed=4) if a.article.published),
                     key=lambda a: (a.article.published, a.id))
-    rows = [(a.id, "s-" + a.id, a.article.content_hash, a.article.published.timestamp(), a.doc) for a in stream[:-5]]
+    rows = [(a.id, "s-" + a.id, a.article.content_hash, a.article.published.timestamp(), search_vector(a)) for a in stream[:-5]]
     by_id = {a.id: a for a in stream}
     placed = []
     for index_articles in (0, 20):
@@ -407,6 +409,42 @@ def test_store_from_before_stories_is_migrated(tmp_path):
     assert main(["-q", "ingest", _write(tmp_path / "a.jsonl", _docs(1)[:4]), "--db", str(db)]) == 0
     with open_store(str(db)) as store:
         assert store.schema_version == SCHEMA_VERSION and store.count_stories() >= 1
+
+
+def test_a_store_of_document_vectors_is_upgraded_to_search_vectors(tmp_path):
+    """A store made before search vectors holds document vectors in its placements: the next run rewrites them
+    (from the stored analyses) before loading them, and places as a store made today does."""
+    import sqlite3
+
+    import numpy as np
+
+    from samestory.clustering.search import VECTORS
+    from samestory.pipeline import stored_analyses
+
+    docs = _docs(1)
+    old, new = str(tmp_path / "old.db"), str(tmp_path / "new.db")
+    for db in (old, new):
+        assert main(["-q", "ingest", _write(tmp_path / "a.jsonl", docs[::2]), "--db", db]) == 0
+    with open_store(old) as store:
+        analyses = stored_analyses(store, [d["id"] for d in docs[::2]])
+    con = sqlite3.connect(old)  # as the version before wrote it: document vectors, no kind recorded
+    con.executemany("UPDATE placements SET vector=? WHERE article_id=?",
+                    [(np.asarray(an.doc, dtype=np.float16).tobytes(), i) for i, an in analyses.items()])
+    con.execute("DELETE FROM samestory_meta WHERE key='placement_vectors'")
+    con.commit()
+    con.close()
+    with open_store(old) as store:
+        assert store.vectors_kind() is None
+        ids, means = store.story_vectors()  # searching by meaning still reads the document vectors
+        assert ids and means.shape[1] == len(next(iter(analyses.values())).doc)
+    for db in (old, new):
+        assert main(["-q", "ingest", _write(tmp_path / "b.jsonl", docs[1::2]), "--db", db]) == 0
+    with open_store(old) as a, open_store(new) as b:
+        assert a.vectors_kind() == VECTORS
+        assert [r[:4] for r in a.placements()] == [r[:4] for r in b.placements()]
+        assert all(np.allclose(x[4], y[4], atol=2e-3) for x, y in zip(a.placements(), b.placements()))
+        ids, means = a.story_vectors()
+        assert means.shape[1] == len(next(iter(analyses.values())).doc)
 
 
 def test_a_merged_story_id_answers_with_the_story_it_went_into(tmp_path, topic_analyses):

@@ -1,7 +1,7 @@
 """cluster(analyses) -> stories: the batch definition, deterministic and independent of input order.
 
-1. candidates: each article's nearest articles by document cosine within a time window
-   (``candidates.candidate_pairs``);
+1. candidates: each article's nearest articles by search vector (document vector and event keys,
+   ``search.search_vector``) within a time window (``candidates.candidate_pairs``);
 2. verification: the story linker's probability that the two tell the same story;
 3. links: candidate pairs with probability >= ``cluster.link_probability``;
 4. stories: connected components of the links, each split again by average linkage on the
@@ -26,6 +26,7 @@ from .candidates import candidate_pairs
 from .graph import components, merge_floor, split_weak
 from .linker import link_probabilities
 from .protagonists import may_split, protagonist_split
+from .search import search_vectors
 from .stories import make_story
 
 __all__ = ["cluster", "score_pairs", "groups_from_links", "groups_from_scored", "by_protagonist", "newest_first", "latest_versions", "version_key"]
@@ -120,8 +121,7 @@ def cluster(analyses: Sequence[Analysis], *, settings: Settings | None = None, l
     ans = latest_versions(analyses)
     if not ans:
         return []
-    V = np.vstack([a.doc for a in ans])
-    cands = candidate_pairs(V, [a.article.published for a in ans], neighbours=cfg.neighbours,
+    cands = candidate_pairs(search_vectors(ans), [a.article.published for a in ans], neighbours=cfg.neighbours,
                             min_cosine=cfg.min_cosine, window_days=cfg.window_days)
     prob = score_pairs(ans, sorted(cands), linker=linker)
     groups = by_protagonist(groups_from_links(len(ans), prob, settings), lambda g: [ans[i] for i in g], settings)

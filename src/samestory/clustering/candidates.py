@@ -2,7 +2,7 @@
 
 The definition is exact and independent of input order and partitioning, so that the local
 command and the Spark job find the same pairs: for each article, its ``neighbours`` most
-similar articles by document cosine (rounded to 1e-6; ties by id) among those at least
+similar articles by search-vector cosine (``search.search_vector``) (rounded to 1e-6; ties by id) among those at least
 ``min_cosine`` similar and within ``window_days`` of it (an undated article is near every
 date). A pair is a candidate when either side has the other among its neighbours.
 """

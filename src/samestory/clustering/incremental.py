@@ -1,6 +1,7 @@
 """StoryClusterer: place a stream of articles into stories as they arrive, and repair.
 
-For each new article: its nearest placed articles come from a vector index (hnswlib HNSW;
+For each new article: its nearest placed articles by search vector (``search.search_vector``: the
+document vector and the event keys) come from a vector index (hnswlib HNSW;
 chosen by ``benchmarks/bench_index.py``, see the README), kept within ``cluster.window_days`` of its date; the
 story linker scores the article against them; the article joins the story with the highest
 mean probability over its scored members when that reaches ``cluster.link_probability``, and
@@ -11,7 +12,7 @@ with the batch definition (``cluster``), so that merges and splits that arrival 
 made; a full repair gives exactly the batch stories, whatever the order of arrival. Story ids
 are kept across repairs by overlap.
 
-Only ids, dates, document vectors and assignments are held in memory; full analyses are
+Only ids, dates, search vectors and assignments are held in memory; full analyses are
 fetched when needed (from the store, or a dict). On a long stream the index lets go of the
 articles too old to be anyone's candidate (``cluster.index_articles``): placing goes oldest first,
 so an article more than ``window_days`` older than the newest one placed can no longer be within
@@ -32,6 +33,7 @@ from ..settings import Settings, load_settings
 from .batch import by_protagonist, groups_from_scored, newest_first
 from .candidates import ROUND, candidate_arrays, candidate_pairs
 from .linker import link_probabilities
+from .search import search_vector, search_vectors
 from .stories import make_story, order_key, story_id
 
 __all__ = ["StoryClusterer", "StretchRepair", "Placement", "RepairReport"]
@@ -75,11 +77,12 @@ class StoryClusterer:
     story records); articles given to ``partial_fit`` are kept until the next ``stories`` call.
     """
 
-    def __init__(self, *, settings: Settings | None = None, fetch: Fetch | None = None, ndim: int = 512, linker=None) -> None:
+    def __init__(self, *, settings: Settings | None = None, fetch: Fetch | None = None, ndim: int | None = None, linker=None) -> None:
         self.settings = settings or load_settings()
         self._fetch_store = fetch
         self._linker = linker
-        self._index = self._new_index(ndim, 1024)
+        self._ndim = ndim  # the index is made at the first vector added when not given (search vectors' length)
+        self._index = self._new_index(ndim, 1024) if ndim else None
         self._key: dict[str, int] = {}
         self._ids: list[str | None] = []
         self._time: list[float] = []
@@ -113,7 +116,7 @@ class StoryClusterer:
 
     # -- state ------------------------------------------------------------------------------
     def load(self, rows: Iterable[tuple[str, str, str, float | None, np.ndarray]]) -> None:
-        """Restore placements: (article id, story id, content hash, timestamp or None, document vector), a chunk
+        """Restore placements: (article id, story id, content hash, timestamp or None, search vector), a chunk
         at a time, the index trimmed as it goes (placements come in the order they were made: oldest first)."""
         ids, vecs = [], []
         for article, story, digest, stamp, vec in rows:
@@ -129,6 +132,9 @@ class StoryClusterer:
         self._trim()
 
     def _add(self, keys: np.ndarray, vectors: np.ndarray) -> None:
+        if self._index is None:
+            self._ndim = vectors.shape[1]
+            self._index = self._new_index(self._ndim, 1024)
         index = self._index
         need = index.get_current_count() + len(keys)
         if need > index.get_max_elements():
@@ -180,7 +186,7 @@ class StoryClusterer:
         held = ~self._let_go()
         keep = [k for k in np.flatnonzero(held & ~old).tolist() if self._ids[k] is not None]
         gone = [k for k in np.flatnonzero(held & old).tolist() if self._ids[k] is not None]
-        index = self._new_index(self._index.dim, max(1024, 2 * len(keep)))
+        index = self._new_index(self._ndim, max(1024, 2 * len(keep)))
         for start in range(0, len(keep), _CHUNK):  # a chunk at a time: the old and the new index are both held
             part = keep[start : start + _CHUNK]
             index.add_items(self._vectors(part), part)
@@ -269,7 +275,7 @@ class StoryClusterer:
             batch.append(an)
         if not batch:
             return []
-        vecs = np.vstack([a.doc for a in batch]).astype(np.float32)
+        vecs = search_vectors(batch)
         stamps = np.array([a.article.published.timestamp() if a.article.published else math.nan for a in batch])
         self._restore(stamps)
         placed_near = self._neighbours(vecs, stamps)
@@ -331,10 +337,10 @@ class StoryClusterer:
 
     # -- repair -----------------------------------------------------------------------------
     def _vectors(self, keys: Sequence[int]) -> np.ndarray:
-        """The document vectors of these keys (float32): the index's, fetched ``_CHUNK`` at a time (hnswlib's
+        """The search vectors of these keys (float32): the index's, fetched ``_CHUNK`` at a time (hnswlib's
         ``get_items`` holds every float as a Python object on the way, about 16 bytes a float: 1.6 GB for 100k
         articles at once), and for those the index has let go of, their analyses'."""
-        out = np.empty((len(keys), self._index.dim), dtype=np.float32)
+        out = np.empty((len(keys), self._ndim or 0), dtype=np.float32)
         rows = [r for r, k in enumerate(keys) if not self._out[k]]
         for start in range(0, len(rows), _CHUNK):
             part = rows[start : start + _CHUNK]
@@ -344,7 +350,7 @@ class StoryClusterer:
             part = gone[start : start + _CHUNK]
             got = self.fetch([self._ids[keys[r]] for r in part])
             for r in part:
-                out[r] = got[self._ids[keys[r]]].doc
+                out[r] = search_vector(got[self._ids[keys[r]]])
         return out
 
     def repair(self, stories: Iterable[str] | None = None) -> RepairReport:
@@ -373,9 +379,10 @@ class StoryClusterer:
         docs: np.ndarray | None = None
         for start in range(0, len(ordered), _CHUNK):
             for an in sorted(self.fetch(ordered[start : start + _CHUNK]).values(), key=lambda a: a.id):
+                vec = search_vector(an)
                 if docs is None:
-                    docs = np.zeros((len(ordered), len(an.doc)), dtype=np.float32)
-                docs[len(ids)] = an.doc
+                    docs = np.zeros((len(ordered), len(vec)), dtype=np.float32)
+                docs[len(ids)] = vec
                 ids.append(an.id)
                 published.append(an.article.published)
         if docs is None:

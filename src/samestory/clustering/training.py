@@ -22,6 +22,7 @@ from ..scoring.training import PARAMS as SCORER_PARAMS
 from ..settings import Settings
 from .batch import groups_from_links
 from .candidates import candidate_pairs
+from .search import search_vectors
 from .linker import LINK_FEATURES, LINKER_DIR, link_features
 
 __all__ = ["PARAMS", "ROUNDS", "bcubed", "candidate_rows", "fit_linker", "load_ecb", "load_gun_violence", "save_linker",
@@ -104,7 +105,7 @@ def bcubed(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float, fl
 def candidate_rows(ans: Sequence[Analysis], settings: Settings, *, min_cosine: float = 0.2) -> tuple[list[tuple[int, int]], np.ndarray]:
     """Candidate pairs of id-sorted analyses (a little wider than at run time) and their link features."""
     cfg = settings.cluster
-    cands = candidate_pairs(np.vstack([a.doc for a in ans]), [a.article.published for a in ans],
+    cands = candidate_pairs(search_vectors(ans), [a.article.published for a in ans],
                             neighbours=cfg.neighbours, min_cosine=min(min_cosine, cfg.min_cosine), window_days=cfg.window_days)
     pairs = sorted(cands)
     return pairs, link_features([(ans[i], ans[j]) for i, j in pairs])

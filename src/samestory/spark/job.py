@@ -128,6 +128,7 @@ def _analyse_batches(settings: Settings):
         from ..analysis import analyse_all
         from ..analysis.serial import analysis_to_bytes
         from ..cleaning import clean_all
+        from ..clustering.search import search_vector
         from ..readers import ReadReport
         from ..readers.jsonl import stream_jsonl
 
@@ -142,7 +143,7 @@ def _analyse_batches(settings: Settings):
             for an in analyse_all(arts, settings=one_process):
                 pub = an.article.published
                 rows.append(("article", an.id, pub.timestamp() if pub else None, an.article.content_hash,
-                             np.asarray(an.doc, dtype=np.float32).tobytes(), analysis_to_bytes(an), None, None))
+                             search_vector(an).tobytes(), analysis_to_bytes(an), None, None))
             for p in report.problems:
                 head, _, tail = p.origin.rpartition(":")
                 rows.append(("problem", None, None, None, None, None, head if tail.isdigit() else p.origin, f"{p.code}: {p.reason}"))
@@ -258,7 +259,7 @@ def cluster_lines(spark, lines, settings: Settings | None = None):
 
 def stories_from_analyses(spark, analysed, settings: Settings | None = None):
     """(stories, assignments) from analysed articles: rows (id, published, hash, vector, analysis) as the
-    analysis stage writes them (``vector``: float32 document vector bytes; ``analysis``: ``analysis_to_bytes``)."""
+    analysis stage writes them (``vector``: float32 search vector bytes, ``clustering.search``; ``analysis``: ``analysis_to_bytes``)."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 

@@ -1,11 +1,11 @@
-"""The store's story tables: placements (article -> story, with the document vector the
+"""The store's story tables: placements (article -> story, with the search vector the
 incremental clusterer's index is rebuilt from) and story records (JSON, with indexed columns
 for listing and filtering)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
 import numpy as np
@@ -21,7 +21,7 @@ class StoryTables:
     """Mixed into SQLiteStore (which provides ``_db``, ``transaction``, ``_article``, ``get_analyses``)."""
 
     def placements(self) -> Iterator[tuple[str, str, str, float | None, np.ndarray]]:
-        """(article id, story id, content hash, timestamp or None, document vector) for every placed article."""
+        """(article id, story id, content hash, timestamp or None, search vector) for every placed article."""
         for row in self._db.execute("SELECT article_id, story_id, content_hash, published, vector FROM placements ORDER BY rowid"):
             stamp = datetime.fromisoformat(row[3]).timestamp() if row[3] else None
             yield row[0], row[1], row[2], stamp, np.frombuffer(row[4], dtype=np.float16)
@@ -56,6 +56,26 @@ class StoryTables:
         """Stories placed into but not repaired yet (a run killed before its repair): the next run repairs them."""
         row = self._db.execute("SELECT value FROM samestory_meta WHERE key='repair_due'").fetchone()
         return set(json.loads(row[0])) if row else set()
+
+    def vectors_kind(self) -> str | None:
+        """What the placements' vectors are (``VECTORS`` once ``upgrade_vectors`` has run; None: a store made before
+        search vectors, holding document vectors)."""
+        row = self._db.execute("SELECT value FROM samestory_meta WHERE key='placement_vectors'").fetchone()
+        return row[0] if row else None
+
+    def upgrade_vectors(self, kind: str, compute: Callable[[list[str]], dict[str, np.ndarray]], *, chunk: int = 2000) -> int:
+        """Replace every placement's vector by ``compute(ids)`` (a chunk of ids at a time, each chunk in its own
+        transaction), then record ``kind``: an interrupted upgrade is done again from the start. Returns the
+        number of vectors written."""
+        ids = [r[0] for r in self._db.execute("SELECT article_id FROM placements ORDER BY rowid")]
+        for start in range(0, len(ids), chunk):
+            got = compute(ids[start : start + chunk])
+            with self.transaction():
+                self._db.executemany("UPDATE placements SET vector=? WHERE article_id=?",
+                                     [(np.asarray(v, dtype=np.float16).tobytes(), i) for i, v in got.items()])
+        with self.transaction():
+            self._db.execute("INSERT OR REPLACE INTO samestory_meta (key, value) VALUES ('placement_vectors', ?)", (kind,))
+        return len(ids)
 
     def pins(self) -> dict[str, str]:
         """A person's corrections as pins: article -> pin (see ``clustering.incremental.respect_pins``)."""
@@ -133,9 +153,14 @@ class StoryTables:
 
     def story_vectors(self) -> tuple[list[str], np.ndarray]:
         """Each story's id and the unit mean of its articles' document vectors (for searching by meaning)."""
+        from ..clustering.search import document_part
+
+        search = self.vectors_kind() is not None  # search vectors: their document part
         sums: dict[str, np.ndarray] = {}
         for story, blob in self._db.execute("SELECT story_id, vector FROM placements"):
             v = np.frombuffer(blob, dtype=np.float16).astype(np.float32)
+            if search:
+                v = document_part(v[None, :])[0]
             if story in sums:
                 sums[story] += v
             else:
