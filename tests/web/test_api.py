@@ -302,6 +302,48 @@ def test_corrections_from_the_api_need_the_token_and_are_logged(client):
     assert bad.status_code == 404 and bad.json()["error"] == "SS404"
 
 
+def test_the_story_page_splits_moves_and_merges_with_the_token(client):
+    stories = client.get("/stories").json()["stories"]
+    big = next(s for s in stories if len(s["articles"]) >= 3)
+    other = next(s for s in stories if s["story"] != big["story"])
+    page = client.get(f"/story/{big['story']}").text
+    assert 'id="fix-form"' in page and page.count('form="fix-form"') == len(big["articles"])  # a tick box per article
+    one, two = big["articles"][:2]
+    form = {"action": "split", "articles": [one]}
+    assert client.post(f"/story/{big['story']}/correct", data=form).status_code == 401  # the token is needed
+    r = client.post(f"/story/{big['story']}/correct", data={**form, "token": TOKEN}, follow_redirects=False)
+    assert r.status_code == 303
+    split = r.headers["location"].rsplit("/", 1)[1]
+    assert client.get(f"/stories/{split}").json()["articles"] == [one]
+    assert one not in client.get(f"/stories/{big['story']}").json()["articles"]
+    r = client.post(f"/story/{big['story']}/correct", data={"action": "move", "articles": [two], "other": split, "token": TOKEN},
+                    follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/story/{split}"
+    assert sorted(client.get(f"/stories/{split}").json()["articles"]) == sorted([one, two])
+    r = client.post(f"/story/{split}/correct", data={"action": "merge", "other": other["story"], "token": TOKEN},
+                    follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/story/{split}"
+    assert set(other["articles"]) <= set(client.get(f"/stories/{split}").json()["articles"])
+    assert [c["action"] for c in client.get("/corrections").json()] == ["split", "move", "merge"]
+    # what cannot be done is said on a page, and nothing changes
+    for form, status, words in (({"action": "split"}, 400, "Tick the articles"), ({"action": "merge"}, 400, "id of the other story"),
+                                ({"action": "move", "articles": [one], "other": "s-nope"}, 404, "no story"),
+                                ({"action": "delete"}, 400, "Unknown correction")):
+        r = client.post(f"/story/{split}/correct", data={**form, "token": TOKEN})
+        assert r.status_code == status and words in r.text, (form, r.status_code)
+    assert len(client.get("/corrections").json()) == 3
+
+
+def test_stories_filtered_by_language(client):
+    everything = client.get("/stories", params={"size": 200}).json()
+    assert client.get("/stories", params={"language": "en"}).json()["total"] == everything["total"]  # ECB+: English
+    assert client.get("/stories", params={"language": "de"}).json()["total"] == 0
+    assert client.get("/stories", params={"language": "english!"}).status_code == 422
+    page = client.get("/", params={"language": "en"}).text
+    assert '<option value="en" selected>' in page
+    assert "not a language code" in client.get("/", params={"language": "e1"}).text
+
+
 def test_posted_urls_are_http_only_never_a_path_on_the_server(client, tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("The server's own file must never be read through a posted URL list.")

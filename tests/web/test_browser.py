@@ -38,7 +38,7 @@ def test_a_user_browses_a_story_and_compares(server, page):
     page.locator(".story-link").first.click()
     page.wait_for_selector("#story-title")
     assert page.locator(".timeline tbody tr").count() >= 2
-    assert page.get_by_text("Timeline").is_visible()
+    assert page.get_by_role("heading", name="Timeline").is_visible()
     if page.locator("#coverage-chart").count():  # a story of two dated articles or more has its chart
         assert page.locator("#coverage-chart svg rect").count() >= 2
         assert page.locator("#firsts tbody tr").count() >= 1
@@ -92,3 +92,34 @@ def test_markup_and_script_urls_render_inert(server, page):
     assert '"><img src=x onerror=alert(1)>' in page.inner_text("body")
     page.goto(f"{server}/?q=council")
     assert dialogs == []
+
+
+def test_a_user_fixes_a_story_from_its_page(server, page):
+    """Tick an article, split it off into a story of its own, then merge it back: the story page's buttons."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(server + "/?q=Lohan")
+    page.locator("details.filters summary").click()  # the filters narrow a search too: by language here
+    page.select_option("#language-filter", "en")
+    page.click("button[type=submit]")
+    assert "with an article in en" in page.locator("#count").inner_text() and page.locator(".story-item").count() >= 1
+    page.locator(".story-link").first.click()
+    page.wait_for_selector("#story-title")
+    first_story, rows = page.url, page.locator(".timeline tbody tr").count()
+    assert rows >= 2
+    box = page.locator(".timeline input[type=checkbox]").first
+    ticked = box.get_attribute("value")
+    box.check()
+    page.locator("#fix summary").click()
+    page.click("#split-button")
+    page.wait_for_selector("#story-title")
+    assert page.url != first_story and page.locator(".timeline tbody tr").count() == 1
+    assert page.locator(".timeline input[type=checkbox]").first.get_attribute("value") == ticked
+    page.screenshot(path=str(ARTIFACTS / "story-split.png"), full_page=True)
+    split_id = page.url.rstrip("/").rsplit("/", 1)[1]
+    page.goto(first_story)
+    assert page.locator(".timeline tbody tr").count() == rows - 1
+    page.locator("#fix summary").click()
+    page.fill("#fix input[name=other]", split_id)
+    page.click("#merge-button")
+    page.wait_for_selector("#story-title")
+    assert page.url == first_story and page.locator(".timeline tbody tr").count() == rows

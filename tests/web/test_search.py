@@ -28,3 +28,7 @@ def test_a_query_finds_a_story_told_in_another_language(tmp_path):
         assert not any("Erdbeben" in t for t in titles(q="earthquake", since="2100-01-01"))  # the filters still hold
         page = client.get("/", params={"q": "earthquake Turkey"}).text
         assert "Erdbeben" in page
+        german = titles(language="de")  # stories with an article in German
+        assert german and all("Erdbeben" in t for t in german)
+        assert titles(q="earthquake", language="de") == german  # the meaning matches obey the language filter too
+        assert not any("Lohan" in t for t in titles(q="Lohan", language="de"))

@@ -28,6 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--source", metavar="SOURCE", help="only stories SOURCE covered")
     p.add_argument("--since", metavar="DATE", help="only stories seen on or after DATE")
     p.add_argument("--until", metavar="DATE", help="only stories that began on or before DATE")
+    p.add_argument("--language", metavar="CODE", help="only stories with an article in this language (en, de)")
     p.add_argument("--json", action="store_true", help="one JSON line per story")
     p.set_defaults(run=run_list)
     p = sub.add_parser("story", help=HELP_ONE, description=HELP_ONE)
@@ -57,7 +58,8 @@ def run_list(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     with open_store(settings=settings, create=False) as store:
         total, page = store.list_stories(limit=args.limit, offset=args.offset, text=args.search, entity=args.entity,
-                                         source=args.source, since=_date(args.since, "--since"), until=_date(args.until, "--until"))
+                                         source=args.source, since=_date(args.since, "--since"), until=_date(args.until, "--until"),
+                                         language=args.language.strip().lower() if args.language else None)
     if args.json:
         for s in page:
             write_json_line(story_to_dict(s))

@@ -102,6 +102,10 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX jobs_status ON jobs (status);
     """,
+    # 7: stories filtered by the language of their articles
+    """
+    CREATE INDEX articles_language ON articles (language);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

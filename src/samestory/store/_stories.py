@@ -200,11 +200,13 @@ class StoryTables:
         source: str | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
+        language: str | None = None,
     ) -> tuple[int, list[Story]]:
-        """(how many match, one page of them), newest first (undated last), biggest first on a tie."""
+        """(how many match, one page of them), newest first (undated last), biggest first on a tie. ``language``:
+        stories with at least one article in that language (the code cleaning detected: ``en``, ``de``)."""
         from ..clustering.stories import story_from_dict
 
-        cond, args = _story_filter(text=text, entity=entity, source=source, since=since, until=until)
+        cond, args = _story_filter(text=text, entity=entity, source=source, since=since, until=until, language=language)
         total = int(self._db.execute(f"SELECT COUNT(*) FROM stories {cond}", args).fetchone()[0])
         rows = self._db.execute(
             f"SELECT data FROM stories {cond} ORDER BY last_seen IS NULL, last_seen DESC, size DESC, id LIMIT ? OFFSET ?",
@@ -213,10 +215,16 @@ class StoryTables:
         return total, [story_from_dict(json.loads(r[0])) for r in rows]
 
     def story_ids(self, *, entity: str | None = None, source: str | None = None, since: datetime | None = None,
-                  until: datetime | None = None) -> set[str]:
+                  until: datetime | None = None, language: str | None = None) -> set[str]:
         """The ids of the stories that pass the filters of ``list_stories`` (no records read)."""
-        cond, args = _story_filter(entity=entity, source=source, since=since, until=until)
+        cond, args = _story_filter(entity=entity, source=source, since=since, until=until, language=language)
         return {r[0] for r in self._db.execute(f"SELECT id FROM stories {cond}", args)}
+
+    def languages(self) -> list[tuple[str, int]]:
+        """The languages of the placed articles with their counts, commonest first."""
+        rows = self._db.execute("SELECT a.language, COUNT(*) AS n FROM placements p JOIN articles a ON a.id = p.article_id "
+                                "WHERE a.language IS NOT NULL GROUP BY a.language ORDER BY n DESC, a.language")
+        return [(r[0], int(r[1])) for r in rows]
 
     def count_stories(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM stories").fetchone()[0])
@@ -243,9 +251,12 @@ class StoryTables:
 
 
 def _story_filter(*, text: str | None = None, entity: str | None = None, source: str | None = None,
-                  since: datetime | None = None, until: datetime | None = None) -> tuple[str, list]:
+                  since: datetime | None = None, until: datetime | None = None, language: str | None = None) -> tuple[str, list]:
     """The WHERE clause (or "") and its arguments for the story filters."""
     where, args = [], []
+    if language:
+        where.append("id IN (SELECT p.story_id FROM placements p JOIN articles a ON a.id = p.article_id WHERE a.language = ?)")
+        args.append(language)
     if text:
         where.append("(title LIKE ? OR data LIKE ?)")
         args += [f"%{text}%", f"%{text}%"]

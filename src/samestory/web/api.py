@@ -57,6 +57,7 @@ class CompareIn(BaseModel):
 
 
 ISO_FORMS = "2024-03-04, 2024-03-04T09:10, 2024-03-04T09:10:00+00:00"
+LANGUAGE_PATTERN = r"^[a-z]{2,3}$"
 ISO_PATTERN = (r"^[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
                r"([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?)?$")
 
@@ -198,10 +199,12 @@ def get_stories(
     source: str | None = Query(None, max_length=200),
     since: str | None = Query(None, pattern=ISO_PATTERN, description=f"ISO date or date-time ({ISO_FORMS}); stories seen since"),
     until: str | None = Query(None, pattern=ISO_PATTERN, description=f"ISO date or date-time ({ISO_FORMS}); stories seen until"),
+    language: str | None = Query(None, pattern=LANGUAGE_PATTERN, description="stories with an article in this language (ISO 639 code: en, de)"),
 ) -> dict[str, Any]:
     """Stories, newest first, a page at a time."""
     return Response(request.app.state.service.stories_json(page=page, size=size, q=q, entity=entity, source=source,
-                                                           since=iso_time(since, "since"), until=iso_time(until, "until")),
+                                                           since=iso_time(since, "since"), until=iso_time(until, "until"),
+                                                           language=language),
                     media_type="application/json")
 
 

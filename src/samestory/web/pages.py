@@ -6,10 +6,10 @@ import json
 import re
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
@@ -56,22 +56,25 @@ def _page(request: Request, name: str, **ctx) -> HTMLResponse:
 
 @router.get("/", response_class=HTMLResponse)
 def stories_page(request: Request, q: str | None = None, page: int = 1, source: str = "", entity: str = "", since: str = "",
-                 until: str = "") -> HTMLResponse:
+                 until: str = "", language: str = "") -> HTMLResponse:
     page = max(1, page)
+    service = request.app.state.service
     filters = {"q": (q or "").strip()[:200], "source": source.strip()[:200], "entity": entity.strip()[:200],
-               "since": since.strip()[:10], "until": until.strip()[:10]}
+               "since": since.strip()[:10], "until": until.strip()[:10], "language": language.strip().lower()[:3]}
     dates, error = {}, None
+    if filters["language"] and not re.fullmatch(r"[a-z]{2,3}", filters["language"]):
+        error, filters["language"] = "language: not a language code (en, de); left out", ""
     for key in ("since", "until"):
         if filters[key]:
             try:
                 dates[key] = datetime.fromisoformat(filters[key])
             except ValueError:
                 error, filters[key] = f"{key}: not a date (YYYY-MM-DD); left out", ""
-    data = request.app.state.service.stories(page=page, size=PAGE, q=filters["q"] or None, source=filters["source"] or None,
-                                             entity=filters["entity"] or None, **dates)
+    data = service.stories(page=page, size=PAGE, q=filters["q"] or None, source=filters["source"] or None,
+                           entity=filters["entity"] or None, language=filters["language"] or None, **dates)
     query = urlencode({k: v for k, v in filters.items() if v})
     return _page(request, "stories.html", q=filters["q"], filters=filters, query=query, error=error, data=data,
-                 pages=max(1, -(-data["total"] // PAGE)))
+                 pages=max(1, -(-data["total"] // PAGE)), languages=service.languages())
 
 
 @router.get("/source/{name}", response_class=HTMLResponse)
@@ -94,7 +97,38 @@ def story_page(request: Request, story_id: str) -> HTMLResponse:
         by_source.setdefault(t["source"] or "(no source)", []).append(t)
     chart = coverage_chart(story["timeline"])
     return _page(request, "story.html", story=story, by_source=by_source, chart=Markup(chart) if chart else None,
-                 firsts=first_reports(story["timeline"]))
+                 firsts=first_reports(story["timeline"]), need_token=bool(request.app.state.token))
+
+
+@router.post("/story/{story_id}/correct", response_class=HTMLResponse)
+def story_correct(request: Request, story_id: str, action: str = Form(""), other: str = Form(""),
+                  articles: list[str] = Form(default_factory=list), token: str = Form("")) -> HTMLResponse:
+    """The story page's corrections (``POST /corrections`` from a form): split the ticked articles into a new
+    story, move them into another story, or merge another story into this one; then the story they made or grew."""
+    def refused(message: str, status: int) -> HTMLResponse:
+        return templates.TemplateResponse(request, "message.html", {"title": "Not corrected", "message": message,
+                                          "back": f"/story/{quote(story_id, safe='')}"}, status_code=status)
+
+    if request.app.state.token and not (token_ok(request, token) or token_ok(request)):
+        return refused("Wrong or missing token: a correction needs the server's token.", 401)
+    other = other.strip()[:200]
+    if action == "split":
+        stories, chosen = [story_id], articles
+    elif action == "move":
+        stories, chosen = [other], articles
+    elif action == "merge":
+        stories, chosen = [story_id, other], []
+    else:
+        return refused(f"Unknown correction '{action[:20]}': split, move or merge.", 400)
+    if action in ("move", "merge") and not other:
+        return refused("Give the id of the other story (its page shows it under the title).", 400)
+    if action in ("split", "move") and not articles:
+        return refused("Tick the articles to split off or move first.", 400)
+    try:
+        made = request.app.state.service.correct(action, stories, chosen)
+    except SamestoryError as exc:
+        return refused(exc.message, 404 if exc.code == "SS122" else 409)
+    return RedirectResponse(f"/story/{quote(made, safe='')}", status_code=303)
 
 
 def _compare_input(value: str) -> dict | str:

@@ -156,20 +156,20 @@ class Service:
         return self._remembered(("story.json", story_id), build)
 
     def stories(self, *, page: int, size: int, q: str | None = None, entity: str | None = None, source: str | None = None,
-                since: datetime | None = None, until: datetime | None = None) -> dict:
+                since: datetime | None = None, until: datetime | None = None, language: str | None = None) -> dict:
         """A page of stories, newest first; with ``q``, the stories whose title or text holds it first, then those
-        whose articles mean it in any language (the query's multilingual vector against each story's mean vector)."""
+        whose articles mean it in any language (the query's multilingual vector against each story's mean vector).
+        ``language``: stories with an article in that language."""
+        filters = {"entity": entity, "source": source, "since": since, "until": until, "language": language}
         if not q:
-            total, items = self.store.list_stories(limit=size, offset=(page - 1) * size, entity=entity, source=source,
-                                                   since=since, until=until)
+            total, items = self.store.list_stories(limit=size, offset=(page - 1) * size, **filters)
             return {"total": total, "page": page, "size": size, "stories": [story_to_dict(s) for s in items]}
-        _, literal = self.store.list_stories(limit=SEARCH_MAX, offset=0, text=q, entity=entity, source=source, since=since,
-                                             until=until)
+        _, literal = self.store.list_stories(limit=SEARCH_MAX, offset=0, text=q, **filters)
         ranked = [s.id for s in literal]
         if len(ranked) < SEARCH_MAX:
             allowed = None
-            if entity or source or since or until:  # the meaning matches obey the filters too
-                allowed = self.store.story_ids(entity=entity, source=source, since=since, until=until)
+            if any(filters.values()):  # the meaning matches obey the filters too
+                allowed = self.store.story_ids(**filters)
             seen = set(ranked)
             ranked += [sid for sid in self._meaning_matches(q) if sid not in seen and (allowed is None or sid in allowed)]
         ranked = ranked[:SEARCH_MAX]
@@ -191,6 +191,10 @@ class Service:
         cos = vectors @ query
         order = np.argsort(-cos, kind="stable")
         return [ids[k] for k in order if cos[k] >= SEARCH_COSINE][:SEARCH_MAX]
+
+    def languages(self) -> list[str]:
+        """The languages of the placed articles, commonest first (remembered until the stories change)."""
+        return self._remembered(("languages",), lambda: [code for code, _ in self.store.languages()])
 
     def source(self, name: str, *, limit: int = 2000) -> dict:
         """What one source covered: its stories (newest first, at most ``limit``), how many it reported first, and
