@@ -22,6 +22,7 @@ __all__ = [
     "ReadProblem",
     "IngestResult",
     "StoreStats",
+    "Source",
     "Entity",
     "Number",
     "Analysis",
@@ -104,6 +105,26 @@ class IngestResult:
             self.unchanged + other.unchanged,
             self.ids + other.ids,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A feed or page ``samestory watch`` follows, and its health: ``status`` is "new" (not fetched yet), "ok" (its
+    last fetch brought something), "unchanged" (the server said 304, or nothing new) or "failing" (``failures``
+    fetches in a row went wrong; ``message`` says how); ``next_fetch`` is when it is due again; ``items`` the
+    articles it brought in."""
+
+    url: str
+    added: datetime | None
+    status: str
+    message: str | None = None
+    last_fetch: datetime | None = None
+    last_ok: datetime | None = None
+    failures: int = 0
+    next_fetch: datetime | None = None
+    items: int = 0
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

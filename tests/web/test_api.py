@@ -334,6 +334,19 @@ def test_the_story_page_splits_moves_and_merges_with_the_token(client):
     assert len(client.get("/corrections").json()) == 3
 
 
+def test_sources_are_followed_from_the_api_and_the_page_with_the_token(client):
+    body = {"url": "https://example.com/wire.rss"}
+    assert client.post("/sources", json=body).status_code == 401
+    r = client.post("/sources", json=body, headers=AUTH)
+    assert r.status_code == 201 and r.json()["url"] == body["url"] and r.json()["status"] == "new"
+    assert client.post("/sources", json={"url": "file:///etc/passwd"}, headers=AUTH).status_code == 422
+    page = client.post("/add/source", data={"url": "https://example.org/news-sitemap.xml", "token": TOKEN})
+    assert page.status_code == 200 and "samestory watch" in page.text
+    assert client.post("/add/source", data={"url": "https://example.org/x.rss"}).status_code == 401
+    assert client.post("/add/source", data={"url": "/etc/passwd", "token": TOKEN}).status_code == 400
+    assert [s["url"] for s in client.get("/sources").json()] == [body["url"], "https://example.org/news-sitemap.xml"]
+
+
 def test_stories_filtered_by_language(client):
     everything = client.get("/stories", params={"size": 200}).json()
     assert client.get("/stories", params={"language": "en"}).json()["total"] == everything["total"]  # ECB+: English

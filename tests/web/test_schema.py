@@ -16,7 +16,7 @@ from tests.web.conftest import TOKEN
 
 OPERATIONS = [("GET", "/health"), ("POST", "/articles"), ("GET", "/articles/{article_id}"), ("DELETE", "/articles/{article_id}"),
               ("GET", "/jobs/{job_id}"), ("GET", "/stories"), ("GET", "/stories/{story_id}"), ("POST", "/compare"),
-              ("POST", "/corrections"), ("GET", "/corrections"),
+              ("POST", "/corrections"), ("GET", "/corrections"), ("POST", "/sources"), ("GET", "/sources"),
               *(("GET", f"/{what}.{fmt}") for what in ("stories", "assignments", "articles") for fmt in ("csv", "jsonl"))]
 
 

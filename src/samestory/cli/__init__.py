@@ -29,12 +29,13 @@ from . import (
     stories_cmd,
     summary_cmd,
     train_cmd,
+    watch_cmd,
 )
 from ._common import setup_logging
 
 __all__ = ["main", "build_parser"]
 
-COMMANDS = (read_cmd, clean_cmd, analyse_cmd, compare_cmd, cluster_cmd, ingest_cmd, delete_cmd, stories_cmd, correct_cmd, export_cmd, eval_cmd, serve_cmd, spark_cmd, summary_cmd, train_cmd)
+COMMANDS = (read_cmd, clean_cmd, analyse_cmd, compare_cmd, cluster_cmd, ingest_cmd, watch_cmd, delete_cmd, stories_cmd, correct_cmd, export_cmd, eval_cmd, serve_cmd, spark_cmd, summary_cmd, train_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -55,9 +55,11 @@ def url_id(url: str) -> str:
 @dataclass(frozen=True, slots=True)
 class Fetched:
     url: str  # after redirects
-    kind: str  # "html", "feed", "json" or "text"
+    kind: str  # "html", "feed", "json" or "text"; "unchanged" for a 304 answer to a conditional request
     data: bytes
     charset: str | None
+    etag: str | None = None  # the validators a later conditional request sends back (If-None-Match, If-Modified-Since)
+    last_modified: str | None = None
 
 
 class Fetcher:
@@ -109,12 +111,13 @@ class Fetcher:
                     raise ReadError(f"redirect loop back to {url[:200]}", code="SS132")
                 seen.add(url)
                 continue
+            etag, modified = response_headers.get("etag"), response_headers.get("last-modified")
             if status == 304:
-                return Fetched(final, "unchanged", b"", None)
+                return Fetched(final, "unchanged", b"", None, etag, modified)
             if status >= 400:
                 raise ReadError(f"HTTP {status}", code="SS133")
             return Fetched(final, _kind(response_headers.get("content-type", ""), data), data,
-                           _charset(response_headers.get("content-type", "")))
+                           _charset(response_headers.get("content-type", "")), etag, modified)
         raise ReadError(f"more than {self.settings.max_redirects} redirects (fetch.max_redirects)", code="SS132")
 
     def _request(self, url: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes, str]:

@@ -106,6 +106,22 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX articles_language ON articles (language);
     """,
+    # 8: the sources `samestory watch` follows, with what their last fetches gave (validators, failures, next fetch)
+    """
+    CREATE TABLE sources (
+        url            TEXT PRIMARY KEY,
+        added          TEXT NOT NULL,
+        etag           TEXT,
+        last_modified  TEXT,
+        last_fetch     TEXT,
+        last_ok        TEXT,
+        status         TEXT NOT NULL,
+        message        TEXT,
+        failures       INTEGER NOT NULL DEFAULT 0,
+        next_fetch     TEXT,
+        items          INTEGER NOT NULL DEFAULT 0
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

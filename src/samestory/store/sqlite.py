@@ -18,13 +18,14 @@ from ._schema import APP_ID, MIGRATIONS, SCHEMA_VERSION
 from ._sql import ARTICLE_COLUMNS as _COLUMNS
 from ._sql import now as _now
 from ._jobs import JobTables
+from ._sources import SourceTables
 from ._stories import StoryTables
 
 __all__ = ["SQLiteStore"]
 
 
 
-class SQLiteStore(StoryTables, JobTables):
+class SQLiteStore(StoryTables, JobTables, SourceTables):
     """Articles, their analyses, and stories in one SQLite file.
 
     Opening a file checks that it is a samestory store (or empty, or absent) and

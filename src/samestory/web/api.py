@@ -51,6 +51,11 @@ class CorrectionIn(BaseModel):
     articles: list[str] = Field(default_factory=list, max_length=1000, description="move, split: the articles")
 
 
+class SourceIn(BaseModel):
+    url: str = Field(..., min_length=8, max_length=2000, pattern=r"^[hH][tT][tT][pP][sS]?://\S+$",
+                     description="a feed (RSS, Atom, JSON Feed) or news sitemap, http(s)")
+
+
 class CompareIn(BaseModel):
     a: Union[ArticleIn, str] = Field(..., description="an article, or the id of a stored one")
     b: Union[ArticleIn, str]
@@ -187,6 +192,23 @@ def post_correction(request: Request, body: CorrectionIn) -> dict[str, Any]:
 def get_corrections(request: Request) -> list[dict[str, Any]]:
     """Every correction made, oldest first."""
     return request.app.state.service.store.corrections()
+
+
+@router.post("/sources", tags=["sources"], status_code=201, responses=_errors(
+    _401="missing or wrong bearer token", _403="a cross-site write", _503=_BUSY))
+def post_source(request: Request, body: SourceIn) -> dict[str, Any]:
+    """Follow a feed or news sitemap: ``samestory watch`` on this store fetches it from then on. Needs the bearer
+    token. Answers with the source's record (following one already followed changes nothing)."""
+    if not token_ok(request):
+        raise HTTPException(401, "missing or wrong bearer token")
+    return request.app.state.service.follow(body.url.strip())
+
+
+@router.get("/sources", tags=["sources"], responses=_errors(_503=_BUSY))
+def get_sources(request: Request) -> list[dict[str, Any]]:
+    """The sources followed, with their health: status (new, ok, unchanged, failing), failures in a row, the
+    last good fetch, the next fetch, the articles each brought in."""
+    return request.app.state.service.sources()
 
 
 @router.get("/stories", tags=["stories"], responses=_errors(_503=_BUSY))

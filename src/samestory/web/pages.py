@@ -190,6 +190,22 @@ async def add_submit(request: Request, text: str = Form(""), token: str = Form("
     return _page(request, "add.html", added=job["articles"], skipped=job["skipped"], error=None, need_token=need)
 
 
+@router.post("/add/source", response_class=HTMLResponse)
+def add_source(request: Request, url: str = Form(""), token: str = Form("")) -> HTMLResponse:
+    """Follow a feed or news sitemap (``POST /sources`` from the add page's form)."""
+    def said(title: str, message: str, status: int = 200) -> HTMLResponse:
+        return templates.TemplateResponse(request, "message.html", {"title": title, "message": message}, status_code=status)
+
+    if request.app.state.token and not (token_ok(request, token) or token_ok(request)):
+        return said("Not followed", "Wrong or missing token: following a source needs the server's token.", 401)
+    url = url.strip()[:2000]
+    if not is_url(url) or " " in url:
+        return said("Not followed", "Give the http(s) URL of a feed (RSS, Atom, JSON Feed) or of a news sitemap.", 400)
+    request.app.state.service.follow(url)
+    return said("Following", f"Following {url}. 'samestory watch' on this store fetches it (and every source followed) "
+                "every 15 minutes: run it beside the server.")
+
+
 def _read_upload(name: str, data: bytes) -> tuple[list[dict], list[dict]]:
     """An uploaded file read as the command line reads it (HTML extracted, CSV and JSONL rows, feeds, text): its
     articles as dicts, and what could not be read (as a job's ``skipped``)."""

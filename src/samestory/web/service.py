@@ -34,6 +34,7 @@ from ..records import Article, PairScore
 from ..scoring import compare
 from ..settings import Settings, load_settings
 from ..store import SQLiteStore
+from ..watch import source_to_dict
 from .placer import RUN_ARTICLES, Placer
 
 __all__ = ["Service", "pair_to_dict", "read_urls", "MAX_URLS"]
@@ -305,6 +306,18 @@ class Service:
             self._open()
         with self._write_lock, self._writer.writing():
             return correct(self._writer, action, stories=stories, articles=articles, settings=self.settings)
+
+    def follow(self, url: str) -> dict:
+        """Add a feed or news sitemap to the sources ``samestory watch`` follows (from this store); its record."""
+        if self._closed:
+            self._open()
+        with self._write_lock:
+            self._writer.add_sources([url])
+        return source_to_dict(self._writer.get_source(url))
+
+    def sources(self) -> list[dict]:
+        """The sources followed, with their health."""
+        return [source_to_dict(s) for s in self.store.sources()]
 
     def delete(self, article_id: str) -> bool:
         """Delete a stored article and re-form its story without it; False when no such article is stored."""
