@@ -128,7 +128,7 @@ def errors() -> str:
            "| code | class | message (as raised; `{...}` is filled in) | where |", "|---|---|---|---|"]
     for code in sorted(found):
         for kind, message, where in found[code]:
-            text = _cell(message).replace("_", "\\_").replace("*", "\\*").replace("<", "&lt;")
+            text = _cell(message).replace("_", "\\_").replace("*", "\\*").replace("<", "&lt;").replace("[", "\\[")
             out.append(f"| {code} | {kind} | {text} | `{where}` |")
     return "\n".join(out)
 

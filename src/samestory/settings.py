@@ -36,6 +36,23 @@ class StoreSettings:
     keep_html: bool = False
 
 
+_FIELDS = ("id", "title", "text", "html", "url", "published", "source", "language")
+
+
+def column_map(spec: str) -> dict[str, str]:
+    """``read.columns`` ("published=date_col,text=body") as {column name: article field}."""
+    out: dict[str, str] = {}
+    for part in (p.strip() for p in spec.split(",")):
+        if not part:
+            continue
+        field, sep, column = (x.strip() for x in part.partition("="))
+        if not sep or not column or field not in _FIELDS:
+            raise ConfigError(f"read.columns (--map): '{part}' is not FIELD=COLUMN with FIELD one of {', '.join(_FIELDS)}",
+                              code="SS203")
+        out[column] = field
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class ReadSettings:
     max_file_bytes: int = 50_000_000
@@ -44,10 +61,15 @@ class ReadSettings:
     source: str = ""
     published: str = ""
     language: str = ""
+    # tables (CSV, TSV, Parquet): columns named otherwise than the usual names, "published=date_col,text=body";
+    # and the strftime form of their dates ("%d/%m/%Y %H:%M"; "" = ISO, RFC 2822, else dateparser month first)
+    columns: str = ""
+    date_format: str = ""
 
     def __post_init__(self) -> None:
         if self.max_file_bytes <= 0:
             raise ConfigError(f"read.max_file_bytes must be > 0, got {self.max_file_bytes}", code="SS203")
+        column_map(self.columns)  # a malformed map is an error at once, not at the first table
 
 
 @dataclass(frozen=True, slots=True)

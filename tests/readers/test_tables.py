@@ -52,3 +52,49 @@ def test_parquet_a_row_group_at_a_time(tmp_path):
     (tmp_path / "broken.parquet").write_bytes(b"PAR1 not really")
     docs, report = _read(tmp_path / "broken.parquet")
     assert docs == [] and report.problems[0].code == "SS105"
+
+
+def test_columns_named_otherwise_and_a_date_format_from_the_command_line(tmp_path, capsys):
+    import json
+
+    from samestory import load_settings
+    from samestory.cli import main
+
+    path = tmp_path / "de.csv"
+    quake_text = QUAKE.replace("\n", " ")
+    path.write_text(f"Schlagzeile;Inhalt;Datum;text\nBeben;{quake_text};04/03/2024 08:15;a note\nStreik;{STRIKE};21.03.2024;x\n")
+    settings = load_settings(overrides={"read": {"columns": "title=Schlagzeile, text=Inhalt,published=Datum",
+                                                 "date_format": "%d/%m/%Y %H:%M"}})
+    report = ReadReport()
+    quake, strike = (d.article for d in read([path], settings=settings, report=report))
+    assert (quake.title, quake.text) == ("Beben", quake_text) and quake.meta["text"] == "a note"  # the mapped column wins
+    assert quake.published.isoformat() == "2024-03-04T08:15:00+00:00"  # day first, as the form says; no zone: UTC
+    # a date not in the form is read as without one, and kept with the form it did not fit
+    assert strike.meta["published_format_mismatch"] == "%d/%m/%Y %H:%M" and strike.published is not None
+    assert main(["read", str(path), "--map", "title=Schlagzeile", "--map", "text=Inhalt,published=Datum",
+                 "--date-format", "%d/%m/%Y %H:%M"]) == 0
+    first = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert first["title"] == "Beben" and first["published"].startswith("2024-03-04T08:15")
+    assert main(["read", str(path), "--map", "headline"]) == 2  # not FIELD=COLUMN: one line, exit 2
+    assert "FIELD=COLUMN" in capsys.readouterr().err
+    assert main(["read", str(path), "--map", "text=Body"]) == 2  # a column the table lacks: said so
+    assert "no column 'Body'" in capsys.readouterr().err
+
+
+def test_gzipped_feeds_and_tables_are_read_within_the_size_limit(tmp_path):
+    import gzip
+
+    from samestory import load_settings
+
+    rss = ('<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>Port strike</title>'
+           f"<description>{STRIKE}</description></item></channel></rss>")
+    (tmp_path / "wire.rss.gz").write_bytes(gzip.compress(rss.encode()))
+    (tmp_path / "t.csv.gz").write_bytes(gzip.compress(f"title,text\nQuake,{QUAKE.splitlines()[0]}\n".encode()))
+    (tmp_path / "bomb.xml.gz").write_bytes(gzip.compress(b"<rss>" + b" " * 3_000_000 + b"</rss>"))
+    (tmp_path / "broken.rss.gz").write_bytes(b"\x1f\x8b not gzip at all")
+    report = ReadReport()
+    docs = list(read([tmp_path], settings=load_settings(overrides={"read": {"max_file_bytes": 1_000_000}}), report=report))
+    assert sorted(d.article.title for d in docs) == ["Port strike", "Quake"]
+    problems = {p.origin.rsplit("/", 1)[1]: p for p in report.problems}
+    assert problems["bomb.xml.gz"].code == "SS118" and "decompressed" in problems["bomb.xml.gz"].reason
+    assert problems["broken.rss.gz"].code == "SS105"

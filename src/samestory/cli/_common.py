@@ -40,9 +40,11 @@ def settings_from(args: argparse.Namespace) -> Settings:
         overrides["clean"]["segment"] = False
     if getattr(args, "db", None):
         overrides["store"]["path"] = args.db
-    for key in ("encoding", "source", "published", "language"):
+    for key in ("encoding", "source", "published", "language", "date_format"):
         if getattr(args, key, None):
             overrides["read"][key] = getattr(args, key)
+    if getattr(args, "map", None):
+        overrides["read"]["columns"] = ",".join(args.map)
     return load_settings(args.config, overrides)
 
 
@@ -108,6 +110,10 @@ def add_source_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--published", metavar="TIME", help="the publication time of documents that carry none, ISO 8601 "
                         "(2024-03-04 or 2024-03-04T08:15:00+01:00)")
     parser.add_argument("--language", metavar="CODE", help="the language of documents that name none, such as 'de'")
+    parser.add_argument("--map", action="append", metavar="FIELD=COLUMN", help="a table's column for an article field "
+                        "where its name is not a usual one: --map published=Datum --map text=Inhalt (or comma-separated)")
+    parser.add_argument("--date-format", metavar="FORMAT", help="the form of a table's dates, as strftime writes it: "
+                        "'%%d/%%m/%%Y %%H:%%M' (default: ISO 8601, RFC 2822, else read month first by dateparser)")
 
 
 def sources_of(args: argparse.Namespace) -> list[str]:

@@ -8,6 +8,7 @@ and skipped; the rest goes on.
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -18,14 +19,14 @@ from typing import Any
 from ..articles import parse_datetime
 from ..errors import InputError, ReadError
 from ..records import RawDocument
-from ..settings import Settings, load_settings
+from ..settings import Settings, column_map, load_settings
 from ._decode import decode, looks_binary
 from .feed import parse_feed
 from .fetch import Fetcher, is_url, url_id
 from .html import extract_html, parse_html
 from .jsonl import open_jsonl, parse_json, stream_jsonl
 from .report import ReadReport
-from .table import read_csv, read_parquet
+from .table import TableForm, read_csv, read_parquet
 from .text import parse_text
 from .warc import read_warc
 
@@ -43,8 +44,13 @@ SUFFIXES = {
     ".xml": "feed",
     ".rss": "feed",
     ".atom": "feed",
+    ".xml.gz": "feed",
+    ".rss.gz": "feed",
+    ".atom.gz": "feed",
     ".csv": "csv",
+    ".csv.gz": "csv",
     ".tsv": "tsv",
+    ".tsv.gz": "tsv",
     ".parquet": "parquet",
     ".warc": "warc",
     ".warc.gz": "warc",
@@ -93,7 +99,7 @@ def _read_file(path: Path, root: Path | None, settings: Settings, report: ReadRe
             yield from stream_jsonl(fh, origin, report, max_line=settings.read.max_file_bytes)
         return
     if fmt == "parquet":  # a row group at a time
-        yield from read_parquet(path, origin, report)
+        yield from read_parquet(path, origin, report, form=_table_form(settings))
         return
     if fmt == "warc":  # a record at a time; each record bounded by read.max_file_bytes
         yield from read_warc(path, origin, report, max_record_bytes=settings.read.max_file_bytes,
@@ -107,6 +113,8 @@ def _read_file(path: Path, root: Path | None, settings: Settings, report: ReadRe
             code="SS118",
         )
     data = path.read_bytes()
+    if origin.lower().endswith(".gz"):
+        data = _gunzip(data, settings.read.max_file_bytes)
     if not data.strip():
         raise ReadError("empty file; skipped", code="SS117")
     if fmt == "feed":
@@ -118,11 +126,31 @@ def _read_file(path: Path, root: Path | None, settings: Settings, report: ReadRe
     if fmt == "json":
         yield from parse_json(text, origin, report)
     elif fmt in ("csv", "tsv"):
-        yield from read_csv(text, origin, report, tab=fmt == "tsv")
+        yield from read_csv(text, origin, report, tab=fmt == "tsv", form=_table_form(settings))
     elif fmt == "html":
         yield parse_html(text, origin, _doc_id(path, root), keep_html=settings.store.keep_html)
     else:
         yield parse_text(text, origin, _doc_id(path, root))
+
+
+def _gunzip(data: bytes, limit: int) -> bytes:
+    """A gzipped file's content, at most ``limit`` bytes of it (a small file can hold gigabytes of zeros)."""
+    import gzip
+    import zlib
+
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
+            out = fh.read(limit + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise ReadError(f"not a readable gzip file ({exc}); skipped", code="SS105") from None
+    if len(out) > limit:
+        raise ReadError(f"over read.max_file_bytes ({limit:,}) once decompressed; raise it in your settings file or split "
+                        "the file", code="SS118")
+    return out
+
+
+def _table_form(settings: Settings) -> TableForm:
+    return TableForm(column_map(settings.read.columns), settings.read.date_format)
 
 
 def _defaults(settings: Settings) -> dict[str, Any]:

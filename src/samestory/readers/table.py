@@ -16,6 +16,8 @@ import csv
 import io
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,7 @@ from ..records import RawDocument
 from .jsonl import _article
 from .report import ReadReport
 
-__all__ = ["COLUMNS", "read_csv", "read_parquet"]
+__all__ = ["COLUMNS", "TableForm", "read_csv", "read_parquet"]
 
 #: a column's name (case and spaces folded) -> the Article field it fills
 COLUMNS = {
@@ -42,42 +44,72 @@ _SNIFF_BYTES = 64 * 1024
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # an article's body is one field; read.max_file_bytes bounds the file
 
 
-def _field(name: str) -> str | None:
-    return COLUMNS.get("_".join(name.strip().lower().replace("-", " ").split()))
+@dataclass(frozen=True, slots=True)
+class TableForm:
+    """How to read a table: columns mapped to fields by the user (``read.columns``: column name -> field, over
+    the usual names) and the strftime form of its dates (``read.date_format``; "" = ISO, RFC 2822, else dateparser)."""
+
+    columns: dict[str, str] = field(default_factory=dict)
+    date_format: str = ""
 
 
-def _need_text(names: list[str]) -> None:
+def _fold(name: str) -> str:
+    return "_".join(name.strip().lower().replace("-", " ").split())
+
+
+def _field(name: str, form: TableForm = TableForm()) -> str | None:
+    mapped = form.columns.get(name.strip()) or {_fold(k): v for k, v in form.columns.items()}.get(_fold(name))
+    if mapped:
+        return mapped
+    if any(_fold(k) != _fold(name) and v == COLUMNS.get(_fold(name)) for k, v in form.columns.items()):
+        return None  # the user named another column for this field: this one goes to meta
+    return COLUMNS.get(_fold(name))
+
+
+def _need_text(names: list[str], form: TableForm = TableForm()) -> None:
     """A table without a column of text (or of HTML) holds no articles: the file is refused, saying why."""
-    if not any(_field(n) in ("text", "html") for n in names):
+    missing = [c for c in form.columns if c.strip() not in names and _fold(c) not in {_fold(n) for n in names}]
+    if missing:
+        raise ReadError(f"no column '{missing[0]}' (--map) among {', '.join(names)[:300]}; skipped", code="SS105")
+    if not any(_field(n, form) in ("text", "html") for n in names):
         raise ReadError(f"no text column among {', '.join(names)[:300]} (one of: text, body, content, article); skipped",
                         code="SS105")
 
 
-def _record(row: dict[str, Any]) -> dict[str, Any]:
+def _record(row: dict[str, Any], form: TableForm = TableForm()) -> dict[str, Any]:
     """A row as an article dict: known columns to their fields (the first of several wins), the rest to ``meta``."""
     obj: dict[str, Any] = {}
     meta: dict[str, Any] = {}
     for name, value in row.items():
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
-        field = _field(str(name))
-        if field is not None and field not in obj:
-            obj[field] = value if isinstance(value, str) or field == "published" else str(value)
+        target = _field(str(name), form)
+        if target is not None and target not in obj:
+            obj[target] = value if isinstance(value, str) or target == "published" else str(value)
         else:
             meta[str(name)] = value if isinstance(value, (str, int, float, bool)) else str(value)
     if "published" in obj:
-        obj["published"] = _date(obj["published"], meta)
+        obj["published"] = _date(obj["published"], meta, form.date_format)
     if meta:
         obj["meta"] = meta
     return obj
 
 
-def _date(value: Any, meta: dict[str, Any]) -> Any:
-    """ISO and RFC 2822 pass as they are (the article reader parses them); anything else through dateparser."""
+def _date(value: Any, meta: dict[str, Any], date_format: str = "") -> Any:
+    """With ``date_format``, the date in that form (no zone: UTC); a value not in it, and every value without a
+    form: ISO and RFC 2822 pass as they are (the article reader parses them), anything else through dateparser."""
     from ..articles import parse_datetime
 
     if not isinstance(value, str):
         return value.isoformat() if hasattr(value, "isoformat") else str(value)
+    if date_format:
+        try:
+            parsed = datetime.strptime(value.strip(), date_format)
+        except ValueError:
+            meta["published_format_mismatch"] = date_format  # read below as if no form were given, and said so
+        else:
+            meta["published_raw"] = value
+            return (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).isoformat()
     try:
         if parse_datetime(value) is not None:
             return value
@@ -93,7 +125,7 @@ def _date(value: Any, meta: dict[str, Any]) -> Any:
     return parsed.isoformat()
 
 
-def read_csv(text: str, origin: str, report: ReadReport, *, tab: bool = False) -> Iterator[RawDocument]:
+def read_csv(text: str, origin: str, report: ReadReport, *, tab: bool = False, form: TableForm = TableForm()) -> Iterator[RawDocument]:
     """A CSV or TSV table (already decoded), a row at a time; line numbers in reports are the row's first line."""
     sample = text[:_SNIFF_BYTES]
     try:
@@ -107,7 +139,7 @@ def read_csv(text: str, origin: str, report: ReadReport, *, tab: bool = False) -
         raise ReadError("empty table; skipped", code="SS117") from None
     except csv.Error as exc:
         raise ReadError(f"unreadable table header: {exc}", code="SS105") from None
-    _need_text(header)
+    _need_text(header, form)
     line = reader.line_num
     while True:
         start = line + 1
@@ -125,12 +157,12 @@ def read_csv(text: str, origin: str, report: ReadReport, *, tab: bool = False) -
         if len(row) != len(header):
             report.skip(f"{origin}:{start}", f"row has {len(row)} fields, the header {len(header)}; skipped", "SS120")
             continue
-        doc = _article(_record(dict(zip(header, row))), f"{origin}:{start}", report)
+        doc = _article(_record(dict(zip(header, row)), form), f"{origin}:{start}", report)
         if doc is not None:
             yield doc
 
 
-def read_parquet(path: Path, origin: str, report: ReadReport) -> Iterator[RawDocument]:
+def read_parquet(path: Path, origin: str, report: ReadReport, *, form: TableForm = TableForm()) -> Iterator[RawDocument]:
     """A Parquet table, a row group at a time."""
     try:
         import pyarrow.parquet as pq
@@ -141,7 +173,7 @@ def read_parquet(path: Path, origin: str, report: ReadReport) -> Iterator[RawDoc
     except Exception as exc:  # noqa: BLE001 - pyarrow raises several types on a broken file
         raise ReadError(f"not a readable Parquet file ({type(exc).__name__}: {str(exc)[:200]})", code="SS105") from None
     names = table.schema_arrow.names
-    _need_text(names)
+    _need_text(names, form)
     n = 0
     for group in range(table.num_row_groups):
         try:
@@ -151,6 +183,6 @@ def read_parquet(path: Path, origin: str, report: ReadReport) -> Iterator[RawDoc
             continue
         for row in rows:
             n += 1
-            doc = _article(_record(row), f"{origin}#{n}", report)
+            doc = _article(_record(row, form), f"{origin}#{n}", report)
             if doc is not None:
                 yield doc
