@@ -325,10 +325,13 @@ def test_the_story_page_splits_moves_and_merges_with_the_token(client):
     assert r.status_code == 303 and r.headers["location"] == f"/story/{split}"
     assert set(other["articles"]) <= set(client.get(f"/stories/{split}").json()["articles"])
     assert [c["action"] for c in client.get("/corrections").json()] == ["split", "move", "merge"]
+    r = client.post(f"/story/{split}/correct", data={"action": "delete", "articles": [two], "token": TOKEN}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/story/{split}"
+    assert client.get(f"/articles/{two}").status_code == 404 and two not in client.get(f"/stories/{split}").json()["articles"]
     # what cannot be done is said on a page, and nothing changes
     for form, status, words in (({"action": "split"}, 400, "Tick the articles"), ({"action": "merge"}, 400, "id of the other story"),
                                 ({"action": "move", "articles": [one], "other": "s-nope"}, 404, "no story"),
-                                ({"action": "delete"}, 400, "Unknown correction")):
+                                ({"action": "rename"}, 400, "Unknown correction"), ({"action": "delete"}, 400, "Tick the articles")):
         r = client.post(f"/story/{split}/correct", data={**form, "token": TOKEN})
         assert r.status_code == status and words in r.text, (form, r.status_code)
     assert len(client.get("/corrections").json()) == 3

@@ -104,7 +104,8 @@ def story_page(request: Request, story_id: str) -> HTMLResponse:
 def story_correct(request: Request, story_id: str, action: str = Form(""), other: str = Form(""),
                   articles: list[str] = Form(default_factory=list), token: str = Form("")) -> HTMLResponse:
     """The story page's corrections (``POST /corrections`` from a form): split the ticked articles into a new
-    story, move them into another story, or merge another story into this one; then the story they made or grew."""
+    story, move them into another story, merge another story into this one, or delete the ticked articles
+    (``DELETE /articles/{id}``); then the story they made, grew or left."""
     def refused(message: str, status: int) -> HTMLResponse:
         return templates.TemplateResponse(request, "message.html", {"title": "Not corrected", "message": message,
                                           "back": f"/story/{quote(story_id, safe='')}"}, status_code=status)
@@ -118,14 +119,22 @@ def story_correct(request: Request, story_id: str, action: str = Form(""), other
         stories, chosen = [other], articles
     elif action == "merge":
         stories, chosen = [story_id, other], []
+    elif action == "delete":
+        stories, chosen = [], articles
     else:
-        return refused(f"Unknown correction '{action[:20]}': split, move or merge.", 400)
+        return refused(f"Unknown correction '{action[:20]}': split, move, merge or delete.", 400)
     if action in ("move", "merge") and not other:
         return refused("Give the id of the other story (its page shows it under the title).", 400)
-    if action in ("split", "move") and not articles:
-        return refused("Tick the articles to split off or move first.", 400)
+    if action in ("split", "move", "delete") and not articles:
+        return refused("Tick the articles to split off, move or delete first.", 400)
+    service = request.app.state.service
     try:
-        made = request.app.state.service.correct(action, stories, chosen)
+        if action == "delete":  # the articles leave the store; the story is re-formed without them
+            for article in chosen:
+                service.delete(article)
+            left = service.story(story_id)
+            return RedirectResponse(f"/story/{quote(left['story'], safe='')}" if left else "/", status_code=303)
+        made = service.correct(action, stories, chosen)
     except SamestoryError as exc:
         return refused(exc.message, 404 if exc.code == "SS122" else 409)
     return RedirectResponse(f"/story/{quote(made, safe='')}", status_code=303)
