@@ -32,7 +32,7 @@ BENCH = Path(__file__).parent.parent / "benchmarks"
         ("bench_fuzz.py", ["--inputs", "40", "--cli", "2", "--analyse", "3"]),
         ("bench_kill.py", ["--kills", "1", "--docs", "30"]),
         ("bench_warc.py", ["--pages", "20"]),
-        ("bench_watch.py", ["--feeds", "4", "--minutes", "0.1", "--interval", "2", "--every", "1"]),
+        ("bench_watch.py", ["--feeds", "3", "--minutes", "0.05", "--interval", "1", "--every", "1"]),
     ],
 )
 def test_benchmark_smoke(script, args, tmp_path):

@@ -421,7 +421,7 @@ def test_a_store_of_document_vectors_is_upgraded_to_search_vectors(tmp_path):
     from samestory.clustering.search import VECTORS
     from samestory.pipeline import stored_analyses
 
-    docs = _docs(1)
+    docs = _docs(1)[:12]
     old, new = str(tmp_path / "old.db"), str(tmp_path / "new.db")
     for db in (old, new):
         assert main(["-q", "ingest", _write(tmp_path / "a.jsonl", docs[::2]), "--db", db]) == 0

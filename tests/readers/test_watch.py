@@ -49,7 +49,7 @@ def test_a_feed_is_followed_and_only_what_is_new_is_stored(site, tmp_path):
 def test_the_same_article_from_two_feeds_a_sitemap_and_a_json_feed_is_stored_once(site, tmp_path):
     with open_store(str(tmp_path / "w.db"), settings=SETTINGS) as store:
         store.add_sources([f"{site}/watch/{p}" for p in ("feed.xml", "full.xml", "sitemap.xml", "feed.json")])
-        done = poll(store, settings=SETTINGS, every=60, now=T0)
+        done = poll(store, settings=SETTINGS, every=60, now=T0, stories=False)  # stored only: placing is tested above
         assert (done.sources, done.failed) == (4, 0)
         ids = {a.id for a in store.iter_articles()}
         assert ids == {url_id(f"{site}/watch/page/{k}.html") for k in (1, 2, 5, 6)}  # page 1: in three sources, stored once
@@ -61,13 +61,13 @@ def test_a_failing_source_backs_off_and_never_stops_the_others(site, tmp_path):
     good, down, page = (f"{site}/watch/{p}" for p in ("feed.xml", "down.xml", "now-a-page.xml"))
     with open_store(str(tmp_path / "w.db"), settings=SETTINGS) as store:
         store.add_sources([down, page, good])
-        done = poll(store, settings=SETTINGS, every=60, now=T0)
+        done = poll(store, settings=SETTINGS, every=60, now=T0, stories=False)
         assert (done.failed, done.changed, done.new) == (2, 1, 2)
         failing = store.get_source(down)
         assert failing.status == "failing" and failing.failures == 1 and "HTTP 500" in failing.message
         assert store.get_source(page).message.startswith("answered with a web page")
         assert failing.next_fetch == T0 + timedelta(seconds=120)  # twice the interval
-        poll(store, settings=SETTINGS, every=60, now=T0 + timedelta(seconds=121))
+        poll(store, settings=SETTINGS, every=60, now=T0 + timedelta(seconds=121), stories=False)
         again = store.get_source(down)
         assert again.failures == 2 and again.next_fetch == T0 + timedelta(seconds=121 + 240)
         assert store.get_source(good).failures == 0
