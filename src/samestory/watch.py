@@ -89,12 +89,14 @@ def poll(store: SQLiteStore, *, settings: Settings | None = None, every: float =
             try:
                 got = fetcher.get(source.url, headers=_conditional(source))
                 docs = [] if got.kind == "unchanged" else list(_entries(got, source.url, report))
-            except (ReadError, InputError) as exc:
+            except Exception as exc:  # noqa: BLE001 - a parser library failing on one source must not stop the others
+                message, code = ((exc.message, exc.code) if isinstance(exc, (ReadError, InputError))
+                                 else (f"unexpected error while reading ({type(exc).__name__}: {str(exc)[:200]})", "SS119"))
                 counts["failed"] += 1
                 wait = min(every * 2 ** (source.failures + 1), max(MAX_BACKOFF, every))
                 store.record_fetch(source.url, at=now, next_fetch=now + timedelta(seconds=wait), status="failing",
-                                   message=exc.message)
-                report.skip(source.url, exc.message, exc.code)
+                                   message=message)
+                report.skip(source.url, message, code)
                 continue
             docs = list(_with_pages(docs, fetcher, store, settings, report))
             added = updated = 0
@@ -240,11 +242,13 @@ def _with_pages(docs: Sequence[RawDocument], fetcher: Fetcher, store: SQLiteStor
                 raise ReadError(f"the entry's link is not a web page ({got.kind})", code="SS136")
             text, _ = decode(got.data, a.url, encoding=got.charset or "")
             page = parse_html(text, a.url, key, keep_html=settings.store.keep_html).article
-        except (ReadError, InputError) as exc:
+        except Exception as exc:  # noqa: BLE001 - one page that cannot be read must not stop the source
+            message, code = ((exc.message, exc.code) if isinstance(exc, (ReadError, InputError))
+                             else (f"unexpected error while reading ({type(exc).__name__}: {str(exc)[:200]})", "SS119"))
             if a.meta.get("page_to_fetch"):
-                report.skip(a.url, exc.message, exc.code)
+                report.skip(a.url, message, code)
             else:  # the summary is what there is
-                report.skip(a.url, f"{exc.message}; the feed's summary kept", exc.code)
+                report.skip(a.url, f"{message}; the feed's summary kept", code)
                 yield replace(doc, article=replace(a, id=key))
             continue
         meta = {k: v for k, v in {**a.meta, **page.meta}.items() if k != "page_to_fetch"}

@@ -105,3 +105,21 @@ def test_parse_every():
         with pytest.raises(Exception, match="--every"):
             parse_every(bad)
     assert PollReport().new == 0
+
+
+def test_a_parser_that_crashes_on_one_source_stops_only_that_source(site, tmp_path, monkeypatch):
+    from samestory import watch
+
+    real = watch.parse_feed
+
+    def crashes_on_full(data, origin, report):
+        if origin.endswith("/full.xml"):
+            raise RuntimeError("parser bug")
+        return real(data, origin, report)
+
+    monkeypatch.setattr(watch, "parse_feed", crashes_on_full)
+    with open_store(str(tmp_path / "w.db"), settings=SETTINGS) as store:
+        store.add_sources([f"{site}/watch/full.xml", f"{site}/watch/feed.xml"])
+        done = poll(store, settings=SETTINGS, every=60, now=T0, stories=False)
+        assert (done.failed, done.new) == (1, 2)
+        assert "RuntimeError: parser bug" in store.get_source(f"{site}/watch/full.xml").message
