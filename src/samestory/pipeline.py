@@ -141,7 +141,7 @@ def _update_stories(store: SQLiteStore, settings: Settings, progress: Callable[[
         analyses = analyse_cached(batch, store, settings=settings)
         placements = clusterer.partial_fit(analyses)
         by_id = {a.id: a for a in analyses}
-        rows = [(p, by_id[p.article].article.content_hash, by_id[p.article].article.published, search_vector(by_id[p.article]))
+        rows = [(p, by_id[p.article].article.content_hash, by_id[p.article].article.published, clusterer.placed_vector(p.article))
                 for p in placements]
         store.save_clustering(rows, [], [], aliases=clusterer.aliases, pending=clusterer.dirty,
                               repair_due=stretch.touched | {p.story for p in placements} if repair else None)

@@ -95,6 +95,7 @@ class StoryClusterer:
         self.story_of: dict[str, str] = {}
         self.members: dict[str, set[str]] = defaultdict(set)
         self._recent: dict[str, Analysis] = {}
+        self._recent_vectors: dict[str, np.ndarray] = {}  # their search vectors, made once while placing
         # pairs scored since the last repair, which reuses them: (pair keys, probabilities) per batch, as arrays
         # (a dict keyed by string tuples took ~0.4 kB a pair: ~1 GB for a 100k stream's 2.4M pairs)
         self._scored: list[tuple[np.ndarray, np.ndarray]] = []
@@ -316,6 +317,7 @@ class StoryClusterer:
             self._remember(an.id, sid, an.article.content_hash, stamp)
             self._add(np.array([self._key[an.id]]), vecs[r : r + 1])
             self._recent[an.id] = an
+            self._recent_vectors[an.id] = vecs[r]
             self.dirty.add(sid)
             placements.append(Placement(an.id, sid, new, note))
         if pairs and self._n_scored + len(pairs) <= _MAX_REMEMBERED:  # every side placed now, so every key known
@@ -486,9 +488,14 @@ class StoryClusterer:
         self.release()
         return newest_first(out)
 
+    def placed_vector(self, article: str) -> np.ndarray:
+        """The search vector of an article placed since the last ``release`` (as the caller saves it)."""
+        return self._recent_vectors[article]
+
     def release(self) -> None:
         """Forget the analyses of articles placed since the last call (``fetch`` gets them again when needed)."""
         self._recent.clear()
+        self._recent_vectors.clear()
 
 
 class StretchRepair:
