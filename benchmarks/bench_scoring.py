@@ -25,8 +25,10 @@ from samestory.analysis.opening import with_openings  # noqa: E402
 
 def speed(n_pairs: int) -> dict:
     docs = [json.loads(l) for l in (REPO / "demo" / "ecbplus.jsonl").open()][:400]
+    n = min(200, max(10, n_pairs))  # articles per side: a smoke run of a few pairs analyses a few articles
     # raw pairs are drawn from other articles than the analysed ones: their opening vectors are not remembered yet
-    arts, fresh = [clean(article_from_dict(d))[0] for d in docs[:200]], [clean(article_from_dict(d))[0] for d in docs[200:]]
+    arts = [clean(article_from_dict(d))[0] for d in docs[:n]]
+    fresh = [clean(article_from_dict(d))[0] for d in docs[200 : 200 + n]]
     settings = load_settings()
     # "analysed" as compare keeps them: with the opening vectors (score.opening_embedder)
     analyses = with_openings(list(analyse_all(arts)), settings.score.opening_embedder)
