@@ -437,6 +437,17 @@ def test_a_store_of_document_vectors_is_upgraded_to_search_vectors(tmp_path):
         assert store.vectors_kind() is None
         ids, means = store.story_vectors()  # searching by meaning still reads the document vectors
         assert ids and means.shape[1] == len(next(iter(analyses.values())).doc)
+        chunks = []
+
+        def killed_after_one_chunk(ids):  # an upgrade killed after its first chunk: searching still reads one width
+            chunks.append(ids)
+            if len(chunks) > 1:
+                raise KeyboardInterrupt
+            return {i: search_vector(analyses[i]) for i in ids}
+
+        with pytest.raises(KeyboardInterrupt):
+            store.upgrade_vectors(VECTORS, killed_after_one_chunk, chunk=3)
+        assert store.vectors_kind() is None and np.allclose(store.story_vectors()[1], means, atol=2e-3)
     for db in (old, new):
         assert main(["-q", "ingest", _write(tmp_path / "b.jsonl", docs[1::2]), "--db", db]) == 0
     with open_store(old) as a, open_store(new) as b:

@@ -155,11 +155,14 @@ class StoryTables:
         """Each story's id and the unit mean of its articles' document vectors (for searching by meaning)."""
         from ..clustering.search import document_part
 
-        search = self.vectors_kind() is not None  # search vectors: their document part
+        # search vectors: their document part. In a store of document vectors (an upgrade not done, or interrupted),
+        # the rows longer than the shortest are the search vectors written so far
+        search = self.vectors_kind() is not None
+        shortest = self._db.execute("SELECT MIN(length(vector)) FROM placements").fetchone()[0] or 0
         sums: dict[str, np.ndarray] = {}
         for story, blob in self._db.execute("SELECT story_id, vector FROM placements"):
             v = np.frombuffer(blob, dtype=np.float16).astype(np.float32)
-            if search:
+            if search or len(blob) > shortest:
                 v = document_part(v[None, :])[0]
             if story in sums:
                 sums[story] += v
