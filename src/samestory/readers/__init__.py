@@ -150,7 +150,7 @@ def _gunzip(data: bytes, limit: int) -> bytes:
 
 
 def _table_form(settings: Settings) -> TableForm:
-    return TableForm(column_map(settings.read.columns), settings.read.date_format)
+    return TableForm.of(column_map(settings.read.columns), settings.read.date_format)
 
 
 def _defaults(settings: Settings) -> dict[str, Any]:

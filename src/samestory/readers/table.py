@@ -51,6 +51,11 @@ class TableForm:
 
     columns: dict[str, str] = field(default_factory=dict)
     date_format: str = ""
+    folded: dict[str, str] = field(default_factory=dict)  # ``columns`` with their names folded, made once by ``of``
+
+    @classmethod
+    def of(cls, columns: dict[str, str], date_format: str = "") -> TableForm:
+        return cls(columns, date_format, {_fold(k): v for k, v in columns.items()})
 
 
 def _fold(name: str) -> str:
@@ -58,12 +63,13 @@ def _fold(name: str) -> str:
 
 
 def _field(name: str, form: TableForm = TableForm()) -> str | None:
-    mapped = form.columns.get(name.strip()) or {_fold(k): v for k, v in form.columns.items()}.get(_fold(name))
-    if mapped:
-        return mapped
-    if any(_fold(k) != _fold(name) and v == COLUMNS.get(_fold(name)) for k, v in form.columns.items()):
+    key = _fold(name)
+    if key in form.folded:
+        return form.folded[key]
+    usual = COLUMNS.get(key)
+    if usual is not None and usual in form.folded.values():
         return None  # the user named another column for this field: this one goes to meta
-    return COLUMNS.get(_fold(name))
+    return usual
 
 
 def _need_text(names: list[str], form: TableForm = TableForm()) -> None:
