@@ -237,7 +237,7 @@ def _german_name(words: list[str], before: str) -> str | None:
         return None
     kept: list[str] = []
     for w in reversed(words):  # the name ends the run: "Berliner Polizeisprecher Thomas Neuendorf" -> "Thomas Neuendorf"
-        if _GERMAN_NOUN_END.search(w) or simplemma.lemmatize(w, lang="de")[:1].islower():
+        if _GERMAN_NOUN_END.search(w) or simplemma.lemmatize(w, lang="de", low_memory=True)[:1].islower():
             break
         kept.insert(0, w)
     return " ".join(kept) if 2 <= len(kept) <= 4 else None
@@ -272,7 +272,7 @@ def _lemma_place(text: str, language: str | None):
         return None
     stem = " ".join(words)
     try:
-        lemmas = " ".join(simplemma.lemmatize(w, lang=language) for w in words)
+        lemmas = " ".join(simplemma.lemmatize(w, lang=language, low_memory=True) for w in words)
     except ValueError:  # simplemma refuses odd tokens
         return lookup_place(stem)
     return lookup_place(stem) or lookup_place(lemmas)
