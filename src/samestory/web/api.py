@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal, Union
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
 from .app import token_ok
 from .service import MAX_URLS, read_urls
@@ -211,8 +212,15 @@ def get_sources(request: Request) -> list[dict[str, Any]]:
     return request.app.state.service.sources()
 
 
+async def _recalled_or_built(service, key: tuple, build, *args: Any, **kwargs: Any) -> Any:
+    """A read's answer: remembered, at once on the event loop (most reads under load); else built in a worker
+    thread (its store reads and JSON would hold up every other request on the loop)."""
+    known, answer = service.recalled(key)
+    return answer if known else await run_in_threadpool(build, *args, **kwargs)
+
+
 @router.get("/stories", tags=["stories"], responses=_errors(_503=_BUSY))
-def get_stories(
+async def get_stories(
     request: Request,
     page: int = Query(1, ge=1, le=MAX_PAGE),
     size: int = Query(20, ge=1, le=200),
@@ -224,16 +232,18 @@ def get_stories(
     language: str | None = Query(None, pattern=LANGUAGE_PATTERN, description="stories with an article in this language (ISO 639 code: en, de)"),
 ) -> dict[str, Any]:
     """Stories, newest first, a page at a time."""
-    return Response(request.app.state.service.stories_json(page=page, size=size, q=q, entity=entity, source=source,
-                                                           since=iso_time(since, "since"), until=iso_time(until, "until"),
-                                                           language=language),
+    service = request.app.state.service
+    query = dict(page=page, size=size, q=q, entity=entity, source=source, since=iso_time(since, "since"),
+                 until=iso_time(until, "until"), language=language)
+    return Response(await _recalled_or_built(service, service.stories_key(**query), service.stories_json, **query),
                     media_type="application/json")
 
 
 @router.get("/stories/{story_id}", tags=["stories"], responses=_errors(_404="no such story", _503=_BUSY))
-def get_story(request: Request, story_id: str) -> dict[str, Any]:
+async def get_story(request: Request, story_id: str) -> dict[str, Any]:
     """One story: timeline, copies, what it is about, and per-source coverage ("only here")."""
-    found = request.app.state.service.story_json(story_id)
+    service = request.app.state.service
+    found = await _recalled_or_built(service, service.story_key(story_id), service.story_json, story_id)
     if found is None:
         raise HTTPException(404, f"no story '{story_id}'")
     return Response(found, media_type="application/json")

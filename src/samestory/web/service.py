@@ -144,9 +144,28 @@ class Service:
                     self._memo.popitem(last=False)
         return value
 
+    def recalled(self, key: tuple) -> tuple[bool, Any]:
+        """``(True, answer)`` when the answer for ``key`` (``stories_key``, ``story_key``) is remembered for the
+        stories as they are now, else ``(False, None)``. Cheap (one indexed read of the store): the server asks it
+        on its event loop, and only builds an answer in a worker thread when it is not remembered."""
+        version = self.store.stories_version()
+        with self._memo_lock:
+            if version == self._memo_version and key in self._memo:
+                self._memo.move_to_end(key)
+                return True, self._memo[key]
+        return False, None
+
+    @staticmethod
+    def stories_key(**query: Any) -> tuple:
+        return ("stories.json", *sorted(query.items()))
+
+    @staticmethod
+    def story_key(story_id: str) -> tuple:
+        return ("story.json", story_id)
+
     def stories_json(self, **query: Any) -> bytes:
         """``stories(**query)`` as JSON (UTF-8), remembered until the stories change."""
-        return self._remembered(("stories.json", *sorted(query.items())), lambda: _json(self.stories(**query)))
+        return self._remembered(self.stories_key(**query), lambda: _json(self.stories(**query)))
 
     def story_json(self, story_id: str) -> bytes | None:
         """``story(story_id)`` as JSON (UTF-8; None: no such story), remembered until the stories change."""
@@ -154,7 +173,7 @@ class Service:
             found = self.story(story_id)
             return None if found is None else _json(found)
 
-        return self._remembered(("story.json", story_id), build)
+        return self._remembered(self.story_key(story_id), build)
 
     def stories(self, *, page: int, size: int, q: str | None = None, entity: str | None = None, source: str | None = None,
                 since: datetime | None = None, until: datetime | None = None, language: str | None = None) -> dict:
