@@ -40,16 +40,52 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-async def run_load(base: str, seconds: float, readers: int, writers: int, docs: list[dict]) -> dict:
-    import httpx
+class _Client:
+    """The load's HTTP client: aiohttp (its HTTP parser is C) on uvloop. httpx's async client, measured here
+    first, took more of a core than the server it measured, so its own queue was much of each latency."""
 
+    def __init__(self, base: str, connections: int) -> None:
+        import aiohttp
+
+        self._session = aiohttp.ClientSession(base_url=base, timeout=aiohttp.ClientTimeout(total=120),
+                                              connector=aiohttp.TCPConnector(limit=connections))
+        self.transport_errors = (aiohttp.ClientError, asyncio.TimeoutError)
+
+    async def call(self, method: str, path: str, **kwargs) -> tuple[int, dict, bytes]:
+        async with self._session.request(method, path, **kwargs) as r:
+            return r.status, dict(r.headers), await r.read()
+
+    async def json(self, path: str, **kwargs) -> dict:
+        return json.loads((await self.call("GET", path, **kwargs))[2])
+
+    async def close(self) -> None:
+        await self._session.close()
+
+
+def _children(pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """CPU seconds (user + system) a process has used so far, from /proc (None where there is none)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+async def run_load(base: str, seconds: float, readers: int, writers: int, docs: list[dict]) -> dict:
     lat: dict[str, list[float]] = {"list": [], "story": [], "post": [], "refused": []}
     jobs: list[tuple[str, float]] = []  # (job id, when posted)
     errors: list[str] = []
     stop = time.perf_counter() + seconds
-    limits = httpx.Limits(max_connections=readers + writers + 5)
-    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
-        ids = [s["story"] for s in (await client.get("/stories", params={"size": 200})).json()["stories"]]
+    client = _Client(base, readers + writers + 5)
+    try:
+        ids = [s["story"] for s in (await client.json("/stories", params={"size": 200}))["stories"]]
 
         async def reader(k: int) -> None:
             rng = random.Random(k)
@@ -57,14 +93,14 @@ async def run_load(base: str, seconds: float, readers: int, writers: int, docs: 
                 kind = "list" if rng.random() < 0.5 else "story"
                 t0 = time.perf_counter()
                 try:
-                    r = await (client.get("/stories", params={"page": rng.randint(1, 3)}) if kind == "list"
-                               else client.get(f"/stories/{rng.choice(ids)}"))
-                except httpx.TransportError as exc:  # counted, not fatal: the run goes on
+                    status, _, _ = await (client.call("GET", "/stories", params={"page": rng.randint(1, 3)}) if kind == "list"
+                                          else client.call("GET", f"/stories/{rng.choice(ids)}"))
+                except client.transport_errors as exc:  # counted, not fatal: the run goes on
                     errors.append(f"{kind} {type(exc).__name__}")
                     continue
                 lat[kind].append(time.perf_counter() - t0)
-                if r.status_code != 200:
-                    errors.append(f"{kind} {r.status_code}")
+                if status != 200:
+                    errors.append(f"{kind} {status}")
 
         async def writer(k: int) -> None:
             rng = random.Random(100 + k)
@@ -76,20 +112,21 @@ async def run_load(base: str, seconds: float, readers: int, writers: int, docs: 
                 n += 1
                 t0 = time.perf_counter()
                 try:
-                    r = await client.post("/articles", json=body, headers={"Authorization": f"Bearer {TOKEN}"})
-                except httpx.TransportError as exc:
+                    status, headers, answer = await client.call("POST", "/articles", json=body,
+                                                                headers={"Authorization": f"Bearer {TOKEN}"})
+                except client.transport_errors as exc:
                     errors.append(f"post {type(exc).__name__}")
                     continue
-                if r.status_code == 429:  # the placer is behind: as a well-behaved client, wait as told and post again
+                if status == 429:  # the placer is behind: as a well-behaved client, wait as told and post again
                     lat["refused"].append(time.perf_counter() - t0)
                     n -= 1
-                    await asyncio.sleep(min(float(r.headers.get("retry-after", "1")), max(0.0, stop - time.perf_counter())))
+                    await asyncio.sleep(min(float(headers.get("Retry-After", "1")), max(0.0, stop - time.perf_counter())))
                     continue
                 lat["post"].append(time.perf_counter() - t0)
-                if r.status_code != 202:
-                    errors.append(f"post {r.status_code}")
+                if status != 202:
+                    errors.append(f"post {status}")
                 else:
-                    jobs.append((r.json()["job"], t0))
+                    jobs.append((json.loads(answer)["job"], t0))
 
         placed: dict[str, float] = {}  # job -> seconds from its post to its placing (seen done)
 
@@ -98,34 +135,37 @@ async def run_load(base: str, seconds: float, readers: int, writers: int, docs: 
                 for job, posted in list(jobs):
                     if job not in placed:
                         try:
-                            r = await client.get(f"/jobs/{job}")
-                        except httpx.TransportError as exc:
+                            status, _, answer = await client.call("GET", f"/jobs/{job}")
+                        except client.transport_errors as exc:
                             errors.append(f"job {type(exc).__name__}")
                             continue
-                        if r.status_code == 200 and r.json()["status"] in ("done", "failed"):
+                        if status == 200 and json.loads(answer)["status"] in ("done", "failed"):
                             placed[job] = time.perf_counter() - posted
-                            if r.json()["status"] == "failed":
+                            if json.loads(answer)["status"] == "failed":
                                 errors.append("job failed")
                 await asyncio.sleep(0.5)
 
         async def monitor() -> None:  # the server's own view of its backlog, every 5 s
             while time.perf_counter() < stop:
                 await asyncio.sleep(5)
-                h = (await client.get("/health")).json()
+                h = await client.json("/health")
                 print(f"  t={seconds - (stop - time.perf_counter()):4.0f}s waiting {h.get('waiting')} placing_rate {h.get('placing_rate')}")
 
         t0 = time.perf_counter()
+        cpu0 = time.process_time()
         await asyncio.gather(*(reader(k) for k in range(readers)), *(writer(k) for k in range(writers)), watcher(), monitor())
-        wall = stop - t0
-        health = (await client.get("/health")).json()
+        wall, client_cpu = stop - t0, time.process_time() - cpu0  # the watcher's last polls, after the load, are in it
+        health = await client.json("/health")
         listed = []
         for page in range(1, 1000):
-            got = (await client.get("/stories", params={"size": 200, "page": page})).json()["stories"]
+            got = (await client.json("/stories", params={"size": 200, "page": page}))["stories"]
             if not got:
                 break
             listed += [a for s in got for a in s["articles"]]
+    finally:
+        await client.close()
     return {"wall": wall, "lat": lat, "errors": errors, "health": health, "consistent": len(listed) == len(set(listed)) == health["articles"],
-            "placing": sorted(placed.values()), "unplaced": len(jobs) - len(placed)}
+            "placing": sorted(placed.values()), "unplaced": len(jobs) - len(placed), "client_cpu": client_cpu}
 
 
 def main() -> None:
@@ -160,7 +200,16 @@ def main() -> None:
                 except httpx.HTTPError:
                     pass
                 time.sleep(0.2)
-            res = asyncio.run(run_load(base, args.seconds, args.readers, args.writers, docs))
+            procs = {"server": server.pid, **{"placer": int(c) for c in _children(server.pid)[:1]}}
+            cpu0 = {name: _cpu_seconds(pid) for name, pid in procs.items()}
+            load = run_load(base, args.seconds, args.readers, args.writers, docs)
+            try:
+                import uvloop
+
+                res = uvloop.run(load)
+            except ImportError:  # no uvloop on this platform
+                res = asyncio.run(load)
+            cpu = {name: (_cpu_seconds(pid) or 0.0) - (cpu0[name] or 0.0) for name, pid in procs.items() if cpu0[name] is not None}
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -176,11 +225,14 @@ def main() -> None:
     placing = np.array(res["placing"]) if res["placing"] else np.zeros(1)
     print(f"posts placed: {len(res['placing'])} (not placed within two minutes of the end: {res['unplaced']}); seconds from "
           f"post to placing p50 {np.percentile(placing, 50):.1f}, p99 {np.percentile(placing, 99):.1f}, max {placing.max():.1f}")
+    cpu = {"client": res["client_cpu"], **cpu}
+    print(f"CPU during the load, in cores (of {os.cpu_count()}): " + ", ".join(f"{k} {v / res['wall']:.2f}" for k, v in cpu.items()))
     print(f"errors: {len(res['errors'])}{' ' + str(sorted(set(res['errors']))[:5]) if res['errors'] else ''}; "
           f"store after: {res['health']['articles']} articles in {res['health']['stories']} stories, "
           f"each in exactly one story: {res['consistent']}")
     save("server" if args.seconds >= 60 else "server-smoke", {"rows": rows, "errors": len(res["errors"]), "consistent": res["consistent"],
                                                               "health": res["health"], "unplaced": res["unplaced"],
+                                                              "cpu_cores": {k: v / res["wall"] for k, v in cpu.items()},
                                                               "placing_s": {"p50": float(np.percentile(placing, 50)),
                                                                             "p99": float(np.percentile(placing, 99)),
                                                                             "max": float(placing.max())}})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
@@ -25,6 +26,7 @@ from .service import Service
 __all__ = ["create_app", "LOOPBACK_HOSTS", "MAX_BODY_BYTES"]
 
 MAX_BODY_BYTES = 5_000_000
+READS_AT_ONCE = 4  # reads in progress at once (see _ReadsInTurn)
 log = logging.getLogger(__name__)
 
 
@@ -44,6 +46,41 @@ async def _send_error(send, status: int, code: str, message: str) -> None:
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
+
+
+class _ReadsInTurn:
+    """At most ``limit`` reads being answered at once (until their answer starts: sending it, even to a slow
+    reader, takes no turn); the others wait their turn in order, while writes go ahead.
+    Under more readers than the server can answer, a read then waits the same (the queue is only moved), but the
+    event loop's own queue stays short, so a post is acknowledged within a few requests' time instead of behind
+    every read already in flight."""
+
+    def __init__(self, app, limit: int) -> None:
+        self.app, self.limit = app, limit
+        self._turns: asyncio.Semaphore | None = None
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["method"] not in _READS:
+            await self.app(scope, receive, send)
+            return
+        if self._turns is None:
+            self._turns = asyncio.Semaphore(self.limit)
+        turns = self._turns
+        await turns.acquire()
+        held = True
+
+        async def answer(message) -> None:  # the turn ends when the answer starts: a slow reader of it holds no turn
+            nonlocal held
+            if held and message["type"] == "http.response.start":
+                held = False
+                turns.release()
+            await send(message)
+
+        try:
+            await self.app(scope, receive, answer)
+        finally:
+            if held:
+                turns.release()
 
 
 class _SameOriginWrites:
@@ -151,6 +188,7 @@ def create_app(db: str, *, settings: Settings | None = None, token: str | None =
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     app.add_middleware(_LimitBody, max_body=max_body)
     app.add_middleware(_SameOriginWrites)
+    app.add_middleware(_ReadsInTurn, limit=READS_AT_ONCE)
 
     @app.exception_handler(SamestoryError)
     async def samestory_error(request: Request, exc: SamestoryError):

@@ -40,6 +40,10 @@ from .placer import RUN_ARTICLES, Placer
 __all__ = ["Service", "pair_to_dict", "read_urls", "MAX_URLS"]
 
 log = logging.getLogger(__name__)
+# a post is admitted while the work waiting fits in this share of serve.placing_within at the placer's recent rate:
+# the rest is for that rate's error (runs differ by a tenth or more) and the job polls; with the whole of it, the
+# load benchmark's posts were placed within 32-33 s of their post at p99 against placing_within = 30 s
+ADMIT_SHARE = 0.8
 MEMO_SIZE = 4096  # read answers remembered until the stories change
 WAIT_POLL = 0.1  # seconds between looks at a job a request waits for
 
@@ -296,11 +300,12 @@ class Service:
         # before the placer's first measured run: one run's worth of articles per `within`
         rate = self.store.placing_rate() or RUN_ARTICLES / within
         waiting = self.store.waiting()
-        if waiting / rate > within:
+        planned = within * ADMIT_SHARE
+        if waiting / rate > planned:
             behind = waiting / rate
             raise BacklogError(f"the server is placing {waiting} articles posted earlier (about {behind:.0f} s of work, "
-                               f"more than serve.placing_within = {within:g} s); send this again later",
-                               retry_after=max(1, min(math.ceil(behind - within), math.ceil(within))))
+                               f"more than serve.placing_within = {within:g} s allows); send this again later",
+                               retry_after=max(1, min(math.ceil(behind - planned), math.ceil(within))))
 
     def job(self, job_id: str) -> dict | None:
         return self.store.get_job(job_id)
