@@ -3,6 +3,12 @@
 Measured on the 2,928 SemEval-2022 train texts (en, de, es, fr, pl, tr, ar): pycld2
 99.7% at ~14,000 docs/s, lingua restricted to our ten languages 99.9% at ~860
 docs/s after a 1.7 s, 360 MB start; lingua is loaded only when cld2 is unsure.
+
+lingua runs in its low-accuracy mode (trigram models only): 16 MB instead of 214 MB once
+its models are loaded, with the same accuracy here on whole texts and on their first 200
+characters (99.97% / 99.73% of the 2,928 texts; 99.88% / 99.18% of HFL's 2,566 translated ones
+in it, ru, zh and the others), and a little lower on snippets (80 characters: 99.04% against
+99.21%, 97.58% against 97.97%), which articles are not.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ def _lingua():
     from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
     langs = [Language.from_iso_code_639_1(getattr(IsoCode639_1, c.upper())) for c in SUPPORTED_LANGUAGES]
-    return LanguageDetectorBuilder.from_languages(*langs).build()
+    return LanguageDetectorBuilder.from_languages(*langs).with_low_accuracy_mode().build()
 
 
 def detect_language(text: str) -> str | None:
