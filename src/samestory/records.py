@@ -91,12 +91,14 @@ class ReadProblem:
 
 @dataclass(frozen=True, slots=True)
 class IngestResult:
-    """What one ingest did to the store."""
+    """What one ingest did to the store: counts, the ids of every article given (``ids``) and of those added or
+    updated (``changed``)."""
 
     added: int = 0
     updated: int = 0
     unchanged: int = 0
     ids: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
 
     def __add__(self, other: IngestResult) -> IngestResult:
         return IngestResult(
@@ -104,6 +106,7 @@ class IngestResult:
             self.updated + other.updated,
             self.unchanged + other.unchanged,
             self.ids + other.ids,
+            self.changed + other.changed,
         )
 
 

@@ -96,10 +96,13 @@ class FetchSettings:
 @dataclass(frozen=True, slots=True)
 class ServeSettings:
     placing_within: float = 30.0
+    watch_every: float = 900.0
 
     def __post_init__(self) -> None:
         if self.placing_within < 0:
             raise ConfigError(f"serve.placing_within must be >= 0 seconds, got {self.placing_within}", code="SS203")
+        if self.watch_every < 0:
+            raise ConfigError(f"serve.watch_every must be >= 0 seconds, got {self.watch_every}", code="SS203")
 
 
 @dataclass(frozen=True, slots=True)

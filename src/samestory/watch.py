@@ -34,7 +34,7 @@ from .records import RawDocument, Source
 from .settings import Settings, load_settings
 from .store import SQLiteStore
 
-__all__ = ["PollReport", "poll", "parse_every", "source_to_dict", "FULL_TEXT", "MAX_PAGES", "MAX_BACKOFF"]
+__all__ = ["PollReport", "poll", "parse_every", "seconds_to_next", "source_to_dict", "FULL_TEXT", "MAX_PAGES", "MAX_BACKOFF"]
 
 FULL_TEXT = 600  # characters: an entry with less text than this (a summary) gets its page fetched, when it links one
 MAX_PAGES = 100  # pages fetched per source and poll (a news sitemap lists up to 1,000 URLs; the newest first)
@@ -48,7 +48,7 @@ _NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
 @dataclass(frozen=True, slots=True)
 class PollReport:
     """What one poll did: sources fetched, of which changed / unchanged / failed; articles new and updated in the
-    store; articles placed in stories."""
+    store (``articles``: their ids); articles placed in stories."""
 
     sources: int = 0
     changed: int = 0
@@ -57,6 +57,7 @@ class PollReport:
     new: int = 0
     updated: int = 0
     placed: int = 0
+    articles: tuple[str, ...] = ()
 
 
 def parse_every(text: str) -> float:
@@ -83,6 +84,7 @@ def poll(store: SQLiteStore, *, settings: Settings | None = None, every: float =
     own = fetcher is None
     fetcher = fetcher or Fetcher(settings.fetch)
     counts = dict.fromkeys(("changed", "unchanged", "failed", "new", "updated"), 0)
+    changed_ids: list[str] = []
     try:
         for source in due:
             report.files += 1
@@ -103,6 +105,7 @@ def poll(store: SQLiteStore, *, settings: Settings | None = None, every: float =
             for batch in batched(clean_all(docs, settings=settings, report=report), settings.ingest.batch_size):
                 result = store.add_articles(batch)
                 added, updated = added + result.added, updated + result.updated
+                changed_ids += result.changed
             report.articles += len(docs)
             counts["new"] += added
             counts["updated"] += updated
@@ -118,7 +121,16 @@ def poll(store: SQLiteStore, *, settings: Settings | None = None, every: float =
     placed = 0
     if stories and (counts["new"] or counts["updated"]):
         placed = update_stories(store, settings=settings).placed
-    return PollReport(sources=len(due), placed=placed, **counts)
+    return PollReport(sources=len(due), placed=placed, articles=tuple(dict.fromkeys(changed_ids)), **counts)
+
+
+def seconds_to_next(store: SQLiteStore, every: float) -> float:
+    """Seconds until the next source is due (at least 1, at most ``every``; 1 when one was never fetched)."""
+    now = datetime.now(timezone.utc)
+    due = [s.next_fetch for s in store.sources()]
+    if not due or any(d is None for d in due):
+        return 1.0
+    return min(max(1.0, (min(due) - now).total_seconds()), every)
 
 
 def source_to_dict(source: Source) -> dict:

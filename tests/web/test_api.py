@@ -337,6 +337,36 @@ def test_the_story_page_splits_moves_and_merges_with_the_token(client):
     assert len(client.get("/corrections").json()) == 3
 
 
+def test_the_server_follows_the_sources_added_to_it(demo_db, tmp_path):
+    """A feed added through the API is fetched by the server itself (its placer's follower), its summary-only
+    entries' pages stored, placed in stories and the source's health kept; nothing else has to run."""
+    import shutil
+
+    from fastapi.testclient import TestClient
+
+    from samestory import load_settings
+    from samestory.readers.fetch import url_id
+    from samestory.web import create_app
+    from tests._site import Handler, serving
+
+    db = tmp_path / "f.db"
+    shutil.copy(demo_db, db)
+    settings = load_settings(overrides={"fetch": {"delay": 0.0, "retries": 0, "timeout": 2.0}, "serve": {"watch_every": 60.0}})
+    Handler.feed_items = 2
+    Handler.hits.clear()
+    with serving() as site, TestClient(create_app(str(db), settings=settings, token=TOKEN, warm=False)) as client:
+        assert client.post("/sources", json={"url": f"{site}/watch/feed.xml"}, headers=AUTH).status_code == 201
+        page = url_id(f"{site}/watch/page/2.html")
+        for _ in range(900):  # a cold placer loads its models on its first run
+            got = client.get(f"/articles/{page}")
+            if got.status_code == 200 and got.json()["story"]:
+                break
+            time.sleep(0.2)
+        assert got.status_code == 200 and got.json()["story"] and "measure number 2" in got.json()["text"]
+        (source,) = client.get("/sources").json()
+        assert source["status"] == "ok" and source["items"] == 2 and source["next_fetch"]
+
+
 def test_sources_are_followed_from_the_api_and_the_page_with_the_token(client):
     body = {"url": "https://example.com/wire.rss"}
     assert client.post("/sources", json=body).status_code == 401
@@ -344,7 +374,7 @@ def test_sources_are_followed_from_the_api_and_the_page_with_the_token(client):
     assert r.status_code == 201 and r.json()["url"] == body["url"] and r.json()["status"] == "new"
     assert client.post("/sources", json={"url": "file:///etc/passwd"}, headers=AUTH).status_code == 422
     page = client.post("/add/source", data={"url": "https://example.org/news-sitemap.xml", "token": TOKEN})
-    assert page.status_code == 200 and "samestory watch" in page.text
+    assert page.status_code == 200 and "the server fetches each source followed every 15 minutes" in page.text
     assert client.post("/add/source", data={"url": "https://example.org/x.rss"}).status_code == 401
     assert client.post("/add/source", data={"url": "/etc/passwd", "token": TOKEN}).status_code == 400
     assert [s["url"] for s in client.get("/sources").json()] == [body["url"], "https://example.org/news-sitemap.xml"]

@@ -11,7 +11,7 @@ from ..errors import InputError
 from ..readers import ReadReport
 from ..readers.fetch import is_url
 from ..store import open_store
-from ..watch import parse_every, poll, source_to_dict
+from ..watch import parse_every, poll, seconds_to_next, source_to_dict
 from ._common import add_db_option, settings_from, write_json_line
 
 HELP = "follow feeds and news sitemaps: fetch them every so often, store what is new and place it in stories"
@@ -61,19 +61,10 @@ def run_watch(args: argparse.Namespace) -> int:
                     if done.failed and done.failed == done.sources:
                         raise InputError("every source failed (see the messages above; samestory sources shows them)", code="SS106")
                     return 0
-                time.sleep(_until_next(store, every))
+                time.sleep(seconds_to_next(store, every))
         except KeyboardInterrupt:
             _say(args, "stopped; a later 'samestory watch' goes on from here")
             return 0
-
-
-def _until_next(store, every: float) -> float:
-    """Seconds until the next source is due (at least 1, at most ``every``)."""
-    now = datetime.now(timezone.utc)
-    due = [s.next_fetch for s in store.sources()]
-    if not due or any(d is None for d in due):
-        return 1.0
-    return min(max(1.0, (min(due) - now).total_seconds()), every)
 
 
 def run_sources(args: argparse.Namespace) -> int:

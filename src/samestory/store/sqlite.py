@@ -191,6 +191,7 @@ class SQLiteStore(StoryTables, JobTables, SourceTables):
         """
         added = updated = unchanged = 0
         ids: list[str] = []
+        changed: list[str] = []
         now = _now()
         with self.transaction():
             for art in articles:
@@ -215,6 +216,7 @@ class SQLiteStore(StoryTables, JobTables, SourceTables):
                         (*values, now, now),
                     )
                     added += 1
+                    changed.append(art.id)
                 elif row["content_hash"] == digest:
                     unchanged += 1
                 else:
@@ -224,8 +226,9 @@ class SQLiteStore(StoryTables, JobTables, SourceTables):
                         (*values[1:], now, art.id),
                     )
                     updated += 1
+                    changed.append(art.id)
                 ids.append(art.id)
-        return IngestResult(added, updated, unchanged, tuple(ids))
+        return IngestResult(added, updated, unchanged, tuple(ids), tuple(changed))
 
     @staticmethod
     def _article(row: sqlite3.Row) -> Article:

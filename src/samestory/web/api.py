@@ -198,8 +198,9 @@ def get_corrections(request: Request) -> list[dict[str, Any]]:
 @router.post("/sources", tags=["sources"], status_code=201, responses=_errors(
     _401="missing or wrong bearer token", _403="a cross-site write", _503=_BUSY))
 def post_source(request: Request, body: SourceIn) -> dict[str, Any]:
-    """Follow a feed or news sitemap: ``samestory watch`` on this store fetches it from then on. Needs the bearer
-    token. Answers with the source's record (following one already followed changes nothing)."""
+    """Follow a feed or news sitemap: the server fetches it from then on (every `serve.watch_every` seconds, 15
+    minutes by default) and places what is new in stories, as `samestory watch` does. Needs the bearer token.
+    Answers with the source's record (following one already followed changes nothing)."""
     if not token_ok(request):
         raise HTTPException(401, "missing or wrong bearer token")
     return request.app.state.service.follow(body.url.strip())

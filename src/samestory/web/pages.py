@@ -210,9 +210,9 @@ def add_source(request: Request, url: str = Form(""), token: str = Form("")) -> 
     url = url.strip()[:2000]
     if not is_url(url) or " " in url:
         return said("Not followed", "Give the http(s) URL of a feed (RSS, Atom, JSON Feed) or of a news sitemap.", 400)
-    request.app.state.service.follow(url)
-    return said("Following", f"Following {url}. 'samestory watch' on this store fetches it (and every source followed) "
-                "every 15 minutes: run it beside the server.")
+    service = request.app.state.service
+    service.follow(url)
+    return said("Following", f"Following {url}: {service.following_note()}. Their health: /sources.")
 
 
 def _read_upload(name: str, data: bytes) -> tuple[list[dict], list[dict]]:

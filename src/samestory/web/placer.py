@@ -10,6 +10,10 @@ posts are answered while it places. It holds the store's writer lock only while 
 (``samestory repair``, ``correct``) can write between its runs; its clusterer is rebuilt from the store
 when another writer changed the stories.
 
+It also follows the sources in the store (a thread, ``_Follower``; every ``serve.watch_every`` seconds): what is new
+in a feed or sitemap is stored and queued as a job of its own, so the sources added from the page, the API or
+``samestory watch URL`` are followed while the server runs.
+
 The process is a fresh Python running ``main`` (not a multiprocessing child, which would import the calling
 program's main script again). Its standard input is a pipe from the server: the settings (pickled)
 first, then one byte per wake-up; the end of the pipe, when the server stops or dies, ends it after its
@@ -26,7 +30,9 @@ import sqlite3
 import struct
 import subprocess
 import sys
+import threading
 import time
+import uuid
 from dataclasses import replace
 
 from ..errors import SamestoryError, StoreError
@@ -36,6 +42,7 @@ __all__ = ["Placer", "POLL_SECONDS"]
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 1.0  # the placer looks for queued jobs this often when not woken (jobs another server queued)
+FOLLOW_CHECK = 5.0  # seconds: the follower looks at least this often for sources due (one just added is fetched soon)
 RUN_ARTICLES = 64  # articles one run places at most: jobs are done run by run, not all at the end of a long one
 STOP_WAIT = 5.0  # seconds a stopping server waits for the placer's run to end before it ends it (safe: see stop)
 
@@ -106,6 +113,43 @@ class Placer:
         self._process = None
 
 
+class _Follower(threading.Thread):
+    """The sources in the store, followed from the placer's process (``serve.watch_every``): each poll stores what is
+    new (as ``samestory watch`` does) and queues it as a job, which the placer's next run places. A thread, since its
+    fetching waits on the network rather than on the placing; it has its own connection to the store."""
+
+    def __init__(self, db: str, settings: Settings) -> None:
+        super().__init__(name="samestory-follower", daemon=True)
+        self.db, self.settings = db, settings
+        self._stopping = threading.Event()
+
+    def run(self) -> None:
+        from ..store import SQLiteStore
+        from ..watch import poll, seconds_to_next
+
+        every = self.settings.serve.watch_every
+        store = SQLiteStore(self.db, keep_html=self.settings.store.keep_html)
+        try:
+            while not self._stopping.is_set():
+                wait = FOLLOW_CHECK
+                try:
+                    done = poll(store, settings=self.settings, every=every, stories=False)
+                    if done.articles:
+                        store.add_job(uuid.uuid4().hex, list(done.articles), [])
+                    wait = seconds_to_next(store, every)
+                except (SamestoryError, sqlite3.OperationalError) as exc:  # the store busy or gone: try again soon
+                    log.warning("following sources: %s", exc)
+                except Exception:  # noqa: BLE001 - the follower outlives one bad poll (each source's own errors are its)
+                    log.exception("following sources failed")
+                self._stopping.wait(min(wait, FOLLOW_CHECK))
+        finally:
+            store.close()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.join(STOP_WAIT)
+
+
 class _Pipe:
     """The placer's end of the server's pipe: wake-ups, and whether the server is gone."""
 
@@ -164,6 +208,9 @@ def main(db: str, *, warm: bool = True) -> None:
     measured = warm
     clusterer, version = story_clusterer(store, settings), store.stories_version()
     store.mark_placer_ready(os.getpid())
+    follower = _Follower(db, settings) if settings.serve.watch_every > 0 else None
+    if follower is not None:
+        follower.start()
     run_now = True  # the first run places whatever a stopped server left unplaced
     while not pipe.closed:
         if not run_now:
@@ -203,4 +250,6 @@ def main(db: str, *, warm: bool = True) -> None:
             store.finish_jobs(taken, error)  # done, or queued again when this bounded run left some of theirs
         except sqlite3.OperationalError as exc:  # left placing: the next start queues them again
             log.warning("%s", exc)
+    if follower is not None:
+        follower.stop()
     store.close()

@@ -331,8 +331,21 @@ class Service:
         with self._write_lock, self._writer.writing():
             return correct(self._writer, action, stories=stories, articles=articles, settings=self.settings)
 
+    def following_note(self) -> str:
+        """Who fetches the sources followed, in words: the server's placer every ``serve.watch_every``, or (0)
+        ``samestory watch``."""
+        every = self.settings.serve.watch_every
+        if not every:
+            return "'samestory watch' on this store fetches the sources followed (this server does not: serve.watch_every = 0)"
+        for unit, seconds in (("hour", 3600), ("minute", 60), ("second", 1)):
+            if every >= seconds and every % seconds == 0:
+                n = int(every // seconds)
+                return f"the server fetches each source followed every {n} {unit}{'s' if n != 1 else ''} and places what is new in stories"
+        return f"the server fetches each source followed every {every:g} seconds and places what is new in stories"
+
     def follow(self, url: str) -> dict:
-        """Add a feed or news sitemap to the sources ``samestory watch`` follows (from this store); its record."""
+        """Add a feed or news sitemap to the sources followed (by the server's placer, every ``serve.watch_every``,
+        and by ``samestory watch`` on this store); its record."""
         if self._closed:
             self._open()
         with self._write_lock:
