@@ -13,7 +13,7 @@ from ._common import add_db_option, settings_from
 HELP = "serve the HTTP API (/docs) and the web page over the store"
 TOKEN_ENV = "SAMESTORY_TOKEN"
 KEEP_ALIVE = 65  # seconds
-SWITCH_INTERVAL = 0.001  # seconds (see run_serve)
+SWITCH_INTERVAL = 0.001  # seconds (see run)
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -1,8 +1,9 @@
 """The store's job table: what the server's posts stored and its placer process places.
 
-A job is queued when a post has stored its articles, placing while the placer works on it, then done or
-failed. Jobs live in the store so that the server and its placer (two processes) share them, and so that
-a restarted server finds the jobs a stopped one left: placing again, they are queued again.
+A job is queued when a post has kept its articles (as given: the placer cleans and stores them first) or stored
+them, placing while the placer works on it, then done or failed. Jobs live in the store so that the server and its
+placer (two processes) share them, and so that a restarted server finds the jobs a stopped one left: placing again,
+they are queued again.
 """
 
 from __future__ import annotations
@@ -21,16 +22,39 @@ MAX_JOBS = 10_000  # jobs remembered for GET /jobs/{id}; older ones are forgotte
 class JobTables:
     """Mixed into SQLiteStore (which provides ``_db`` and ``transaction``)."""
 
-    def add_job(self, job_id: str, articles: Sequence[str], skipped: Sequence[dict]) -> None:
-        """Record a job: queued when it has articles to place, else done at once. The oldest jobs beyond
-        ``MAX_JOBS`` are forgotten."""
+    def add_job(self, job_id: str, articles: Sequence[str], skipped: Sequence[dict],
+                posted: Sequence[tuple[int, dict]] = ()) -> None:
+        """Record a job: queued when it has articles to place (``articles``: stored already; ``posted``: articles
+        as a post gave them, with their index in it, for the placer to clean and store first), else done at once.
+        The oldest jobs beyond ``MAX_JOBS`` are forgotten."""
+        size = len(articles) + len(posted)
         with self.transaction():
             self._db.execute(
-                "INSERT INTO jobs (id, status, submitted, articles, size, skipped) VALUES (?, ?, ?, ?, ?, ?)",
-                (job_id, "queued" if articles else "done", _now(), json.dumps(list(articles)), len(articles),
-                 json.dumps(list(skipped), ensure_ascii=False, default=str)),
+                "INSERT INTO jobs (id, status, submitted, articles, size, skipped, posted) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (job_id, "queued" if size else "done", _now(), json.dumps(list(articles)), size,
+                 json.dumps(list(skipped), ensure_ascii=False, default=str),
+                 json.dumps([[k, item] for k, item in posted], ensure_ascii=False, default=str) if posted else None),
             )
             self._db.execute("DELETE FROM jobs WHERE rowid <= (SELECT MAX(rowid) FROM jobs) - ?", (MAX_JOBS,))
+
+    def posted_articles(self, ids: Sequence[str]) -> list[tuple[str, list[tuple[int, dict]]]]:
+        """The jobs among ``ids`` whose posted articles are not cleaned yet, each with them (index, article)."""
+        if not ids:
+            return []
+        rows = self._db.execute(f"SELECT id, posted FROM jobs WHERE posted IS NOT NULL AND id IN ({','.join('?' * len(ids))}) "
+                                "ORDER BY rowid", list(ids)).fetchall()
+        return [(job_id, [(k, item) for k, item in json.loads(posted)]) for job_id, posted in rows]
+
+    def cleaned_job(self, job_id: str, articles: Sequence[str], skipped: Sequence[dict]) -> None:
+        """The placer cleaned a job's posted articles: the ``articles`` stored from them (to place), and what could
+        not be used, after what the post already skipped."""
+        with self.transaction():
+            row = self._db.execute("SELECT skipped FROM jobs WHERE id=?", (job_id,)).fetchone()
+            if row is None:
+                return
+            self._db.execute("UPDATE jobs SET articles=?, size=?, skipped=?, posted=NULL WHERE id=?",
+                             (json.dumps(list(articles)), len(articles),
+                              json.dumps(json.loads(row[0]) + list(skipped), ensure_ascii=False, default=str), job_id))
 
     def take_jobs(self) -> list[str]:
         """Mark every queued job as placing, and return their ids (the placer's next run places them)."""
@@ -50,7 +74,11 @@ class JobTables:
                 self._db.execute(f"UPDATE jobs SET status='failed', error=? WHERE id IN ({marks})", (error, *ids))
                 return []
             done, left = [], []
-            for job_id, articles in self._db.execute(f"SELECT id, articles FROM jobs WHERE id IN ({marks})", ids).fetchall():
+            for job_id, articles, posted in self._db.execute(f"SELECT id, articles, posted FROM jobs WHERE id IN ({marks})",
+                                                             ids).fetchall():
+                if posted is not None:  # its posted articles not cleaned yet (a run that failed first): again
+                    left.append(job_id)
+                    continue
                 wanted = sorted(set(json.loads(articles)))
                 marks_here = ",".join("?" * len(wanted))
                 # an article deleted since its post is no longer waited for

@@ -122,6 +122,10 @@ MIGRATIONS: list[str] = [
         items          INTEGER NOT NULL DEFAULT 0
     );
     """,
+    # 9: a post's articles as given, until the placer has cleaned and stored them (the post answers before)
+    """
+    ALTER TABLE jobs ADD COLUMN posted TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

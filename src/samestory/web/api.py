@@ -116,13 +116,13 @@ def post_articles(
     wait: float = Query(0, ge=0, le=MAX_WAIT, description="seconds to wait for the placing (201 when done in time)"),
 ) -> dict[str, Any]:
     """Add one article, a list, {"articles": [...]}, or {"urls": [...]} (pages and feeds fetched and read as the
-    command line reads them, each URL that fails listed in the job's `skipped`): cleaned (pages split into stories) and stored at once,
-    then placed in stories by the server's placer, a batch at a time; while the placer is behind, refused with 429 and
-    `Retry-After`. Answers 202 with the job (`GET /jobs/{job}`
-    follows it: queued, placing, done or failed, and each article's story once placed); with `wait`, 201 and the
-    placements when they are done within that many seconds. An article that cannot be used (nothing left after
-    cleaning) is listed in the job's `skipped`, with its index and reason, and the others go on. Needs the bearer
-    token."""
+    command line reads them, each URL that fails listed in the job's `skipped`): kept at once as given, in a job,
+    then cleaned (pages split into stories), stored and placed in stories by the server's placer, a batch at a time;
+    while the placer is behind, refused with 429 and `Retry-After`. Answers 202 with the job (`GET /jobs/{job}`
+    follows it: queued, placing, done or failed, each article's id once cleaned and its story once placed); with
+    `wait`, 201 and the placements when they are done within that many seconds. An article that cannot be used
+    (nothing left after cleaning) is listed in the job's `skipped`, with its index and reason, and the others go on.
+    Needs the bearer token."""
     if not token_ok(request):
         raise HTTPException(401, "missing or wrong bearer token")
     service = request.app.state.service

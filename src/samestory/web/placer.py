@@ -1,7 +1,7 @@
 """The placer: a process of its own beside the server that places what the server's posts stored.
 
-A post stores its articles and a queued job in the store and wakes the placer; the placer takes every
-queued job, places the stored articles not placed yet, at most ``RUN_ARTICLES`` a run (``update_stories``
+A post keeps its articles as given, in a queued job in the store, and wakes the placer; the placer takes every
+queued job, cleans and stores its articles, places the stored articles not placed yet, at most ``RUN_ARTICLES`` a run (``update_stories``
 with the incremental clusterer it keeps in memory), marks done the jobs whose articles are all placed (or
 failed), and runs again at once while runs come back full. Each run's rate is kept in the store: the
 server refuses posts (429) that the placer could not place within ``serve.placing_within`` seconds.
@@ -177,6 +177,27 @@ class _Pipe:
         return True
 
 
+def _clean_posted(store, jobs: list[str], settings: Settings) -> None:
+    """Clean and store the articles the posts of ``jobs`` kept as given (what cleaning cannot use goes to the job's
+    ``skipped``, with its index in the post), so that the run after places them."""
+    from ..articles import article_from_dict
+    from ..cleaning import clean
+
+    for job_id, posted in store.posted_articles(jobs):
+        articles, skipped = [], []
+        for k, item in posted:
+            try:
+                articles.extend(clean(article_from_dict(item), settings=settings))
+            except SamestoryError as exc:
+                skipped.append({"index": k, "error": exc.code, "message": exc.message})
+            except Exception as exc:  # noqa: BLE001 - one article a bug fails on must not fail the others
+                log.exception("cleaning a posted article failed")
+                skipped.append({"index": k, "error": "SS500", "message": f"internal error while cleaning ({type(exc).__name__})"})
+        if articles:
+            store.add_articles(articles)
+        store.cleaned_job(job_id, [a.id for a in articles], skipped)
+
+
 def main(db: str, *, warm: bool = True) -> None:
     """The placer process: load the models and the stories, place what is unplaced, then one bounded run per
     wake-up (or poll) with jobs queued, at once again while runs come back full."""
@@ -226,6 +247,7 @@ def main(db: str, *, warm: bool = True) -> None:
             continue
         run_now, error = False, None
         try:
+            _clean_posted(store, taken, settings)
             with store.writing():
                 began = time.monotonic()
                 if clusterer is None or store.stories_version() != version:  # another writer changed the stories
