@@ -1,9 +1,9 @@
 """What the API and the pages do, over the library: one writer at a time, readers in parallel.
 
 SQLite in WAL mode lets readers run beside one writer; each server thread reads through its own
-connection. A post is cleaned and its articles stored at once, with a queued job (one short transaction on the
-posts' own connection), and answered with the job; the placer, a process of its own (``placer.py``),
-places whatever is stored and not placed yet, a batch at a time, and marks the jobs done. So a post
+connection. A post keeps its articles as given in a queued job (one short transaction on the posts' own
+connection) and is answered with the job; the placer, a process of its own (``placer.py``), cleans and stores
+them, places whatever is stored and not placed yet, a batch at a time, and marks the jobs done. So a post
 never waits for the placing, readers never wait for either (nor share an interpreter lock with it),
 and the store stays consistent under concurrent posts: one writer at a time, by the store's lock.
 """
