@@ -27,6 +27,7 @@ __all__ = ["create_app", "LOOPBACK_HOSTS", "MAX_BODY_BYTES"]
 
 MAX_BODY_BYTES = 5_000_000
 READS_AT_ONCE = 4  # reads in progress at once (see _ReadsInTurn)
+TURN_SECONDS = 0.25  # the longest a read holds its turn (see _ReadsInTurn)
 log = logging.getLogger(__name__)
 
 
@@ -49,8 +50,9 @@ async def _send_error(send, status: int, code: str, message: str) -> None:
 
 
 class _ReadsInTurn:
-    """At most ``limit`` reads being answered at once (until their answer starts: sending it, even to a slow
-    reader, takes no turn); the others wait their turn in order, while writes go ahead.
+    """At most ``limit`` reads being answered at once (until their answer starts, for at most ``TURN_SECONDS``:
+    sending an answer, even to a slow reader, takes no turn, and a slow read goes on without one); the others wait
+    their turn in order, while writes go ahead.
     Under more readers than the server can answer, a read then waits the same (the queue is only moved), but the
     event loop's own queue stays short, so a post is acknowledged within a few requests' time instead of behind
     every read already in flight."""
@@ -69,18 +71,26 @@ class _ReadsInTurn:
         await turns.acquire()
         held = True
 
-        async def answer(message) -> None:  # the turn ends when the answer starts: a slow reader of it holds no turn
+        def give_back() -> None:
             nonlocal held
-            if held and message["type"] == "http.response.start":
+            if held:
                 held = False
                 turns.release()
+
+        # a slow read (a search of a large store) gives its turn back after TURN_SECONDS and goes on without one: at
+        # most four of them could otherwise hold every other read up for as long as they take
+        timer = asyncio.get_running_loop().call_later(TURN_SECONDS, give_back)
+
+        async def answer(message) -> None:  # the turn ends when the answer starts: a slow reader of it holds no turn
+            if message["type"] == "http.response.start":
+                give_back()
             await send(message)
 
         try:
             await self.app(scope, receive, answer)
         finally:
-            if held:
-                turns.release()
+            timer.cancel()
+            give_back()
 
 
 class _SameOriginWrites:
