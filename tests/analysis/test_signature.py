@@ -46,6 +46,17 @@ def test_local_news_streets_ages_and_counties():
     assert sig.days == (date(2016, 5, 9),)  # "Monday night", published on Tuesday
 
 
+def test_a_count_is_a_word_of_its_own():
+    """"a"/"an" and number words count only as words: the end of "Florida" or "Santa" is no count."""
+    from samestory.analysis.signature import _INJURED, _KILLED, _counts
+
+    assert _counts(_KILLED, "Officers in Florida found him dead.") == ()
+    assert _counts(_KILLED, "Police in Santa Ana said three people were killed.") == (3.0,)
+    assert _counts(_KILLED, "A man was killed in Tampa.") == (1.0,)
+    assert _counts(_INJURED, "Two deputies in Sarasota were injured.") == ()  # too far from its verb; no "a" made up
+    assert _counts(_INJURED, "An officer was hurt.") == (1.0,)
+
+
 def test_a_later_higher_toll_is_an_update_and_other_counts_conflict(quakes):
     first, toll, other = quakes["quake1-wire-en"], quakes["quake1-toll-en"], quakes["quake2-wire-en"]
     f = dict(zip(EVIDENCE_FEATURES, evidence_features(first, toll)))

@@ -31,7 +31,7 @@ from .names import fold
 __all__ = ["VERSION", "event_signature", "signature_to_list", "signature_from_list", "IDF_PATH", "term_weights"]
 
 IDF_PATH = Path(__file__).parent / "idf.json.gz"
-VERSION = 2  # stored with each cached signature; a signature of another version is made again on load
+VERSION = 3  # stored with each cached signature; a signature of another version is made again on load
 _HEAD = 2500  # characters of body read after the title
 _MAX_TERMS = 40
 _MIN_IDF = 4.0  # rarer than about one document in 55 of the IDF corpus
@@ -40,7 +40,8 @@ _DAY_WINDOW = 90  # a stated day further than this before publication (or after 
 _NUM_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())}
-_COUNT = r"(\d{1,5}|" + "|".join(_NUM_WORDS) + r"|a|an)"
+# a count starts a word: without the \b, "Florida" ended in the count "a" ("in Florida found him dead": 1 killed)
+_COUNT = r"\b(\d{1,5}|" + "|".join(_NUM_WORDS) + r"|a|an)"
 _KILLED = [
     re.compile(_COUNT + r"\s+(?:\w+\s+){0,2}?(?:were\s+|was\s+|have\s+been\s+|had\s+been\s+)?(?:killed|dead|died|fatally)", re.I),
     re.compile(r"(?:killing|killed|kills|leaving)\s+(?:at\s+least\s+)?" + _COUNT + r"\s+(?:\w+\s+)?(?:people|persons|dead|men|women)?", re.I),
