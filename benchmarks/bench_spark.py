@@ -7,7 +7,7 @@
 - the demo corpus end to end (JSONL -> stories) locally and on Spark local[2];
 - BCubed agreement between local and Spark stories (goal 1.0), and BCubed F1 on ECB+ dev for both.
 
-    .venv/bin/python benchmarks/bench_spark.py [--sizes 5000,20000] [--neighbours 5] [--no-demo]
+    .venv/bin/python benchmarks/bench_spark.py [--sizes 5000,20000] [--neighbours 5] [--no-demo] [--cores 1,2]
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ def main() -> None:
     ap.add_argument("--neighbours", type=int, default=5, help="cluster.neighbours for the synthetic runs (default 5)")
     ap.add_argument("--no-demo", action="store_true")
     ap.add_argument("--base", type=int, help="build the synthetic corpora from the first N demo articles only (smoke runs)")
+    ap.add_argument("--cores", default="1,2", help="Spark local[N] runs of each synthetic corpus (default 1,2: the speed-up)")
     args = ap.parse_args()
     if shutil.which("java") is None:
         print("skipped: no Java runtime, Spark cannot start")
@@ -65,7 +66,7 @@ def main() -> None:
             path = f"{tmp}/syn-{n}.parquet"
             write_parquet(syn, path)
             times = {}
-            for cores in (1, 2):
+            for cores in (int(x) for x in args.cores.split(",")):
                 spark = spark_session(f"local[{cores}]")
                 t0 = time.perf_counter()
                 stories, _ = stories_from_analyses(spark, spark.read.parquet(path), syn_settings)
@@ -74,8 +75,10 @@ def main() -> None:
                 print(f"{n:,} articles: Spark local[{cores}] {times[cores]:.0f} s ({n / times[cores]:.0f} articles/s)", flush=True)
                 spark.stop()
                 agree.append([f"synthetic {n:,}, local[{cores}]", bcubed(assign(remote), assign(local))[2], remote == local])
-            rows.append([f"{n:,}", f"{n / t_local:.0f}", f"{n / times[1]:.0f}", f"{n / times[2]:.0f}", f"{times[1] / times[2]:.2f}x", len(local)])
-            result[n] = {"local_s": t_local, "spark1_s": times[1], "spark2_s": times[2], "stories": len(local)}
+            rate = {c: f"{n / times[c]:.0f}" if c in times else "-" for c in (1, 2)}
+            speedup = f"{times[1] / times[2]:.2f}x" if {1, 2} <= set(times) else "-"
+            rows.append([f"{n:,}", f"{n / t_local:.0f}", rate[1], rate[2], speedup, len(local)])
+            result[n] = {"local_s": t_local, **{f"spark{c}_s": t for c, t in times.items()}, "stories": len(local)}
         table(f"stories from analysed articles (neighbours = {args.neighbours}), articles/s on this machine",
               ["articles", "local", "Spark local[1]", "Spark local[2]", "speed-up 1->2", "stories"], rows)
         if not args.no_demo:

@@ -27,7 +27,7 @@ BENCH = Path(__file__).parent.parent / "benchmarks"
         ("bench_scale.py", ["--sizes", "60", "--fast"]),
         ("bench_scale.py", ["--sizes", "40", "--ner", "models", "--sentences", "4", "--ner-chars", "500", "--stages"]),
         ("bench_memory.py", ["--size", "60"]),
-        ("bench_spark.py", ["--sizes", "300", "--neighbours", "2", "--no-demo", "--base", "40"]),
+        ("bench_spark.py", ["--sizes", "300", "--neighbours", "2", "--no-demo", "--base", "40", "--cores", "2"]),
         ("bench_server.py", ["--docs", "40", "--seconds", "5", "--readers", "4", "--writers", "1"]),
         ("bench_fuzz.py", ["--inputs", "40", "--cli", "2", "--analyse", "3"]),
         ("bench_kill.py", ["--kills", "1", "--docs", "30"]),
