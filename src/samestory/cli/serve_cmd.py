@@ -51,13 +51,13 @@ def run(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"samestory: serving {settings.store.path} on http://{args.host}:{args.port}/ (API docs at /docs)"
               + ("; writes need the token" if token else "; writes open (loopback, no token)"), file=sys.stderr)
-    # an idle kept-alive connection is closed after KEEP_ALIVE s, not uvicorn's 5: a client reusing one as the server
-    # closes it sees a dropped request, which a client pool under load meets often with 5 s
     # a worker thread (a post, a read not remembered) that gives up the interpreter lock for a store call waits up
     # to the switch interval to get it back from the busy event loop: Python's 5 ms made a post's dozen store calls
     # cost ~60 ms under load. At 1 ms, bench_server's posts were acknowledged p99 216 and 228 ms (4 runs at 5 ms:
     # 274-443 ms; 0.5 ms: 355 ms), reads unchanged
     sys.setswitchinterval(SWITCH_INTERVAL)
+    # an idle kept-alive connection is closed after KEEP_ALIVE s, not uvicorn's 5: a client reusing one as the server
+    # closes it sees a dropped request, which a client pool under load meets often with 5 s
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning" if args.quiet else "info",
                 timeout_keep_alive=KEEP_ALIVE)
     return 0
