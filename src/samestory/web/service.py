@@ -28,7 +28,7 @@ import numpy as np
 from ..articles import article_from_dict, article_to_dict
 from ..cleaning import clean
 from ..clustering import coverage, story_to_dict
-from ..errors import BacklogError, InputError, SamestoryError
+from ..errors import BacklogError, InputError
 from ..pipeline import correct, delete, stored_analyses
 from ..records import Article, PairScore
 from ..scoring import compare
