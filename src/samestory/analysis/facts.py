@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from ..cleaning.dates import DATE_PATTERN, parse_date_line
+from ..cleaning.dates import find_dates, parse_date_line
 from ..records import Number
 
 __all__ = ["mentioned_days", "stated_days", "numbers"]
@@ -27,6 +27,7 @@ _RELATIVE = {
 }
 _RELATIVE_PHRASES = {"last night": -1, "tonight": 0, "this morning": 0, "early today": 0, "this afternoon": 0,
                      "letzte nacht": -1, "anoche": -1, "la nuit dernière": -1, "ieri sera": -1}
+_DAY_WORDS = {language: frozenset(names) | _RELATIVE.keys() for language, names in _WEEKDAYS.items()}
 _WORD = re.compile(r"\w[\w'’]*", re.UNICODE)
 _NUMBER = re.compile(
     r"(?<![\w.,:])(\d{1,3}(?:[,.\u00a0\u202f ]\d{3})+|\d+(?:[.,]\d+)?)"
@@ -56,18 +57,18 @@ def stated_days(text: str, published: datetime | None, language: str | None, *, 
     days: set[date] = set()
     base = published.date() if published and 1800 <= published.year <= 2200 else None  # no arithmetic at the ends of time
     sample = text[:max_chars]
-    for m in DATE_PATTERN.finditer(sample):
-        found = parse_date_line(m.group(0), [language] if language else None)
+    for text_date in find_dates(sample):
+        found = parse_date_line(text_date)
         if found is not None and 1900 <= found.year <= 2100:
             days.add(found.date())
     if base is not None:
         names = _WEEKDAYS.get(language or "en", _WEEKDAYS["en"])
         lowered = sample.lower()
-        for word in {w.lower() for w in _WORD.findall(sample)}:
+        for word in set(_WORD.findall(lowered)) & _DAY_WORDS.get(language or "en", _DAY_WORDS["en"]):
             if word in names:
                 back = (base.weekday() - names.index(word)) % 7
                 days.add(base - timedelta(days=back))
-            elif word in _RELATIVE:
+            else:
                 days.add(base + timedelta(days=_RELATIVE[word]))
         for phrase, shift in _RELATIVE_PHRASES.items() if phrases else ():
             if phrase in lowered:

@@ -288,7 +288,7 @@ def _story(
     published = base.published  # the page's date: each story of a page was published with it
     language = base.language or detect_language(f"{title or ''}\n" + "\n".join(body))
     if published is None and date_lines:
-        published = parse_date_line(date_lines[0], [language] if language in SUPPORTED_LANGUAGES else None)
+        published = parse_date_line(date_lines[0])
         if published is not None:
             meta["published_from"] = "date line"
     if seg.headline is not None:
