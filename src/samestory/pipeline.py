@@ -126,7 +126,11 @@ def update_stories(
     default: built from the store."""
     settings = settings or load_settings()
     with store.writing():
-        return _update_stories(store, settings, progress, repair, clusterer or story_clusterer(store, settings), limit)
+        clusterer = clusterer or story_clusterer(store, settings)
+        try:
+            return _update_stories(store, settings, progress, repair, clusterer, limit)
+        finally:
+            clusterer.forget_analyses()  # once the lock is let go, another writer may change what it holds
 
 
 def _update_stories(store: SQLiteStore, settings: Settings, progress: Callable[[int], None] | None, repair: bool,

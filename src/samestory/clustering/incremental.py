@@ -22,7 +22,7 @@ the window of what comes next; an article that arrives late brings the ones of i
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -41,6 +41,15 @@ __all__ = ["StoryClusterer", "StretchRepair", "Placement", "RepairReport"]
 Fetch = Callable[[Sequence[str]], dict[str, Analysis]]
 _MAX_REMEMBERED = 20_000_000  # scored pairs kept for the next repair (16 bytes each: 320 MB at most)
 _CHUNK = 2048  # analyses a repair holds at once (about 100 MB), and pairs it scores at once
+# analyses fetched from the store and kept, most recently used, until the caller says the store may change
+# (``forget_analyses``): the candidates of one batch are mostly those of the last (the same window of days), and
+# reading an analysis again took a fifth of placing. About 60 kB each: ~60 MB at most.
+_HELD = 1000
+# placing compares each new article with every placed one of its window of days, exactly, while these are at most
+# this many (a matrix product of ~2k x 4k at most: milliseconds); beyond, it searches the index (approximate, and
+# slower where many near texts lie outside the window: it must look further)
+_EXACT = 4096
+_QUERIES = 512
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +83,8 @@ class StoryClusterer:
     """Incremental story clustering (see the module docstring).
 
     ``fetch(ids)`` returns analyses of placed articles (needed to verify candidates and to build
-    story records); articles given to ``partial_fit`` are kept until the next ``stories`` call.
+    story records); articles given to ``partial_fit`` are kept until the next ``stories`` call, and the last
+    ``_HELD`` analyses used until ``forget_analyses``.
     """
 
     def __init__(self, *, settings: Settings | None = None, fetch: Fetch | None = None, ndim: int | None = None, linker=None) -> None:
@@ -96,6 +106,7 @@ class StoryClusterer:
         self.members: dict[str, set[str]] = defaultdict(set)
         self._recent: dict[str, Analysis] = {}
         self._recent_vectors: dict[str, np.ndarray] = {}  # their search vectors, made once while placing
+        self._held: OrderedDict[str, Analysis] = OrderedDict()  # the last _HELD analyses used, least recent first
         # pairs scored since the last repair, which reuses them: (pair keys, probabilities) per batch, as arrays
         # (a dict keyed by string tuples took ~0.4 kB a pair: ~1 GB for a 100k stream's 2.4M pairs)
         self._scored: list[tuple[np.ndarray, np.ndarray]] = []
@@ -167,6 +178,7 @@ class StoryClusterer:
             del self.members[story]
         self.dirty.add(story)
         del self._hash[article]
+        self._held.pop(article, None)
 
     def __len__(self) -> int:
         return len(self.story_of)
@@ -220,25 +232,67 @@ class StoryClusterer:
 
     def fetch(self, ids: Sequence[str]) -> dict[str, Analysis]:
         out = {i: self._recent[i] for i in ids if i in self._recent}
+        for i in ids:
+            if i not in out and i in self._held:
+                out[i] = self._held[i]
+                self._held.move_to_end(i)
         rest = [i for i in ids if i not in out]
         if rest:
             if self._fetch_store is None:
                 raise KeyError(f"no analyses for {len(rest)} placed articles (no fetch function given)")
-            out.update(self._fetch_store(rest))
+            got = self._fetch_store(rest)
+            out.update(got)
+            self._hold(got.values())
         return out
+
+    def _hold(self, analyses: Iterable[Analysis]) -> None:
+        for an in analyses:
+            self._held[an.id] = an
+            self._held.move_to_end(an.id)
+        while len(self._held) > _HELD:
+            self._held.popitem(last=False)
+
+    def forget_analyses(self) -> None:
+        """Forget every analysis held (the store may change now: another writer may update or delete articles)."""
+        self._held.clear()
+        self.release()
 
     # -- placing ----------------------------------------------------------------------------
     def _neighbours(self, vectors: np.ndarray, stamps: np.ndarray) -> list[list[tuple[str, float]]]:
-        """For each vector, placed articles within the window and above min_cosine, best first (at most ``neighbours``)."""
+        """For each vector, placed articles within the window and above min_cosine, best first (at most ``neighbours``).
+        The vectors are taken ``_QUERIES`` at a time in date order; each such part is compared with every article of
+        its window of days where that holds at most ``_EXACT`` of them, else searched in the index."""
         cfg = self.settings.cluster
         out: list[list[tuple[str, float]]] = [[] for _ in range(len(vectors))]
         held = len(self._key) - self._n_out
-        count = min(held, cfg.neighbours * 4)
-        if count < 1:
+        if min(held, cfg.neighbours * 4) < 1:
             return out
         window = cfg.window_days * 86400.0
         times = np.asarray(self._time, dtype=np.float64)
         alive = np.fromiter((i is not None for i in self._ids), dtype=bool, count=len(self._ids))
+        indexed = alive & ~self._let_go()
+        order = np.argsort(stamps, kind="stable")  # undated last
+        for start in range(0, len(order), _QUERIES):
+            part = order[start : start + _QUERIES]
+            near = indexed
+            if not np.isnan(stamps[part]).any():  # an undated article is near every date: its window is everything
+                lo, hi = stamps[part].min() - window, stamps[part].max() + window
+                near = indexed & (np.isnan(times) | ((times >= lo) & (times <= hi)))
+            if np.count_nonzero(near) <= _EXACT:
+                found = self._nearest_of(np.flatnonzero(near), vectors[part], stamps[part], times, window)
+            else:
+                found = self._searched(vectors[part], stamps[part], times, alive, window)
+            for r, cands in zip(part.tolist(), found):
+                out[r] = cands
+        return out
+
+    def _searched(self, vectors: np.ndarray, stamps: np.ndarray, times: np.ndarray, alive: np.ndarray,
+                  window: float) -> list[list[tuple[str, float]]]:
+        """``_neighbours`` by searching the index (approximate nearest neighbours), further while too few are in the window."""
+        cfg = self.settings.cluster
+        out: list[list[tuple[str, float]]] = [[] for _ in range(len(vectors))]
+        held = len(self._key) - self._n_out
+        count = min(held, cfg.neighbours * 4)
         todo = list(range(len(vectors)))
         while todo:
             self._index.set_ef(max(64, 2 * count))
@@ -258,6 +312,30 @@ class StoryClusterer:
                 if len(cands) < cfg.neighbours and count < held and sims[n, -1] >= cfg.min_cosine:
                     short.append(r)
             todo, count = short, min(held, 4 * count)
+        return out
+
+    def _nearest_of(self, keys: np.ndarray, vectors: np.ndarray, stamps: np.ndarray, times: np.ndarray,
+                    window: float) -> list[list[tuple[str, float]]]:
+        """``_neighbours`` by comparing each vector with each of these keys' (the index's cosine, exactly)."""
+        cfg = self.settings.cluster
+        if not len(keys):
+            return [[] for _ in range(len(vectors))]
+        held = self._index.get_items(keys.tolist(), return_type="numpy")  # unit length, as the index keeps them
+        queries = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-30)
+        dists = np.float32(1.0) - queries.astype(np.float32) @ held.T  # as the index computes its distance
+        sims = np.round(1.0 - dists.astype(np.float64), ROUND)
+        far = np.abs(times[keys][None, :] - stamps[:, None]) > window  # NaN (undated): near every date
+        ok = (sims >= cfg.min_cosine) & ~far
+        sims[~ok] = -np.inf
+        take = min(cfg.neighbours, len(keys))
+        # each row's `take` best cosines: the candidates are those at least as near (ties all in, ordered by id)
+        least = -np.partition(-sims, take - 1, axis=1)[:, take - 1]
+        out = []
+        for n in range(len(vectors)):
+            found = np.flatnonzero(sims[n] >= max(least[n], cfg.min_cosine))
+            cands = sorted(((self._ids[k], float(v)) for k, v in zip(keys[found].tolist(), sims[n, found].tolist())),
+                           key=lambda c: (-c[1], c[0]))
+            out.append(cands[: cfg.neighbours])
         return out
 
     def partial_fit(self, analyses: Sequence[Analysis]) -> list[Placement]:
@@ -493,7 +571,9 @@ class StoryClusterer:
         return self._recent_vectors[article]
 
     def release(self) -> None:
-        """Forget the analyses of articles placed since the last call (``fetch`` gets them again when needed)."""
+        """Let go of the articles placed since the last call: their analyses join those held (``fetch`` gets
+        them from the store once no longer held), their search vectors are forgotten."""
+        self._hold(self._recent.values())
         self._recent.clear()
         self._recent_vectors.clear()
 

@@ -23,7 +23,7 @@ import numpy as np
 from ..analysis.matching import EntityIndex, EntityMatch, match_entities
 from ..errors import ModelError
 from ..records import Analysis, Entity
-from ..scoring.evidence import EVIDENCE_FEATURES, contradicted, evidence_features
+from ..scoring.evidence import EVIDENCE_FEATURES, Signed, contradicted, evidence_features
 from ..scoring.features import FEATURE_NAMES, feature_matrix
 from ..scoring.model import DIMENSIONS, load_scorer
 from .candidates import ROUND
@@ -44,14 +44,16 @@ def _ranked(entities, labels: tuple[str, ...]) -> list[Entity]:
 
 class _Actors:
     """One article as the linker's own features read it: its entity index, its people ranked by mentions,
-    and its people and organisations ranked. Built once per article when it is in many pairs."""
+    its people and organisations ranked, and its signature as the evidence reads it. Built once per article
+    when it is in many pairs."""
 
-    __slots__ = ("actors", "index", "people")
+    __slots__ = ("actors", "index", "people", "signed")
 
     def __init__(self, an: Analysis) -> None:
         self.index = EntityIndex(an)
         self.people = _ranked(an.entities, ("PER",))
         self.actors = _ranked(an.entities, ("PER", "ORG"))
+        self.signed = Signed(an)
 
 
 def actor_features(a: Analysis, b: Analysis, match: EntityMatch, sides: tuple[_Actors, _Actors] | None = None) -> list[float]:
@@ -75,22 +77,27 @@ def actor_features(a: Analysis, b: Analysis, match: EntityMatch, sides: tuple[_A
     return [main, mentions, min(shares)]
 
 
-def link_features(pairs: Sequence[tuple[Analysis, Analysis]]) -> np.ndarray:
-    """Rows of LINK_FEATURES for candidate pairs."""
-    if not pairs:
-        return np.zeros((0, len(LINK_FEATURES)))
-    sides: dict[int, _Actors] = {}  # an article in many pairs is read once
+def _sides(pairs: Sequence[tuple[Analysis, Analysis]]) -> list[tuple[_Actors, _Actors]]:
+    """Each pair's two ``_Actors``: an article in many pairs is read once."""
+    sides: dict[int, _Actors] = {}
     for an in (x for pair in pairs for x in pair):
         if id(an) not in sides:
             sides[id(an)] = _Actors(an)
-    duo = [(sides[id(a)], sides[id(b)]) for a, b in pairs]
+    return [(sides[id(a)], sides[id(b)]) for a, b in pairs]
+
+
+def link_features(pairs: Sequence[tuple[Analysis, Analysis]], duo: Sequence[tuple[_Actors, _Actors]] | None = None) -> np.ndarray:
+    """Rows of LINK_FEATURES for candidate pairs (``duo``: their ``_sides``, when the caller has them)."""
+    if not pairs:
+        return np.zeros((0, len(LINK_FEATURES)))
+    duo = _sides(pairs) if duo is None else duo
     matches = [match_entities(a, b, indexes=(sa.index, sb.index)) for (a, b), (sa, sb) in zip(pairs, duo)]
     X = feature_matrix(pairs, [(m, None) for m in matches])
     scorer = load_scorer()
     preds = scorer.predict(X)
     extra = np.column_stack([*(preds[d] for d in DIMENSIONS), scorer.probability(X)])
     actors = np.array([actor_features(a, b, m, d) for (a, b), m, d in zip(pairs, matches, duo)], dtype=np.float64)
-    evidence = np.array([evidence_features(a, b) for a, b in pairs], dtype=np.float64)
+    evidence = np.array([evidence_features(a, b, (sa.signed, sb.signed)) for (a, b), (sa, sb) in zip(pairs, duo)], dtype=np.float64)
     return np.hstack([X, extra, actors, evidence])
 
 
@@ -117,10 +124,11 @@ def link_probabilities(pairs: Sequence[tuple[Analysis, Analysis]], *, linker=Non
     most ``CONTRADICTED``); ``linker``: a booster other than the shipped one."""
     if not pairs:
         return np.zeros(0)
-    p = (linker or load_linker()).predict(link_features(pairs))
-    for k, (a, b) in enumerate(pairs):
+    duo = _sides(pairs)
+    p = (linker or load_linker()).predict(link_features(pairs, duo))
+    for k, ((a, b), (sa, sb)) in enumerate(zip(pairs, duo)):
         if a.article.content_hash == b.article.content_hash and a.article.text.strip():
             p[k] = 1.0
-        elif contradicted(a, b):
+        elif contradicted(a, b, (sa.signed, sb.signed)):
             p[k] = min(p[k], CONTRADICTED)
     return np.round(p, ROUND)

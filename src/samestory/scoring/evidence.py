@@ -12,7 +12,7 @@ import math
 
 from ..records import Analysis, EventSignature
 
-__all__ = ["EVIDENCE_FEATURES", "contradicted", "evidence_features", "evidence_words"]
+__all__ = ["EVIDENCE_FEATURES", "Signed", "contradicted", "evidence_features", "evidence_words"]
 
 EVIDENCE_FEATURES = ["ev_day_gap", "ev_days_known", "ev_place_shared", "ev_place", "ev_street", "ev_age",
                      "ev_killed", "ev_injured", "ev_magnitude", "ev_terms_cos", "ev_terms_shared"]
@@ -57,31 +57,46 @@ def _magnitude(x: EventSignature, y: EventSignature) -> float:
     return _AGREE if close else _CONFLICT
 
 
-def _terms_cos(x: EventSignature, y: EventSignature) -> tuple[float, int]:
-    wx, wy = dict(x.terms), dict(y.terms)
-    shared = wx.keys() & wy.keys()
-    nx = math.sqrt(sum(w * w for w in wx.values())) or 1.0
-    ny = math.sqrt(sum(w * w for w in wy.values())) or 1.0
-    return sum(wx[t] * wy[t] for t in shared) / (nx * ny), len(shared)
+class Signed:
+    """What the evidence reads of one article's signature, computed once however many pairs it is in."""
+
+    __slots__ = ("sig", "terms", "norm", "places", "streets", "towns", "ages")
+
+    def __init__(self, an: Analysis) -> None:
+        self.sig = sig = an.signature
+        self.terms = dict(sig.terms)
+        self.norm = math.sqrt(sum(w * w for w in self.terms.values())) or 1.0
+        self.places = set(sig.places)
+        self.streets = {p for p in sig.places if p.startswith("street:")}
+        self.towns = {p for p in sig.places if p.startswith("city:")}
+        self.ages = set(sig.ages)
 
 
-def _streets(sig: EventSignature) -> set[str]:
-    return {p for p in sig.places if p.startswith("street:")}
+def _terms_cos(x: Signed, y: Signed) -> tuple[float, int]:
+    # summed in x's order of terms (a set's order changes from one process to the next, and with it the last bit)
+    dot, shared = 0.0, 0
+    for t, w in x.sig.terms:
+        other = y.terms.get(t)
+        if other is not None:
+            dot += w * other
+            shared += 1
+    return dot / (x.norm * y.norm), shared
 
 
-def evidence_features(a: Analysis, b: Analysis) -> list[float]:
-    """EVIDENCE_FEATURES of one pair, in order."""
-    x, y = a.signature, b.signature
+def evidence_features(a: Analysis, b: Analysis, sides: tuple[Signed, Signed] | None = None) -> list[float]:
+    """EVIDENCE_FEATURES of one pair, in order; ``sides``: the two articles' ``Signed``, when the caller keeps them."""
+    sx, sy = sides if sides is not None else (Signed(a), Signed(b))
+    x, y = sx.sig, sy.sig
     gap = _day_gap(x, y)
-    px, py = set(x.places), set(y.places)
-    cos, shared_terms = _terms_cos(x, y)
+    px, py = sx.places, sy.places
+    cos, shared_terms = _terms_cos(sx, sy)
     return [
         -1.0 if gap is None else math.log1p(min(gap, _DAYS_CAP)),
         float(bool(x.days)) + float(bool(y.days)),
         math.log1p(len(px & py)),
         _shared_or_conflict(px, py),
-        _shared_or_conflict(_streets(x), _streets(y)),
-        _shared_or_conflict(set(x.ages), set(y.ages)),
+        _shared_or_conflict(sx.streets, sy.streets),
+        _shared_or_conflict(sx.ages, sy.ages),
         _count_relation(a, b, x.killed, y.killed),
         _count_relation(a, b, x.injured, y.injured),
         _magnitude(x, y),
@@ -93,23 +108,19 @@ def evidence_features(a: Analysis, b: Analysis) -> list[float]:
 _FAR_DAYS = 7  # incident days at least this far apart, in towns that share nothing: not one incident
 
 
-def contradicted(a: Analysis, b: Analysis) -> bool:
+def contradicted(a: Analysis, b: Analysis, sides: tuple[Signed, Signed] | None = None) -> bool:
     """Whether the two signatures contradict each other as no two reports of one event do: different magnitudes,
     or incident days ``_FAR_DAYS`` or more apart in different towns, no place of any level shared (a follow-up
     names the place it follows).
     The linker caps such a pair's probability (``clustering.linker``): it learnt from shootings, which state no
     magnitude, and from look-alike events years apart, and so weighs these too little on its own."""
-    x, y = a.signature, b.signature
-    if _magnitude(x, y) == _CONFLICT:
+    sx, sy = sides if sides is not None else (Signed(a), Signed(b))
+    if _magnitude(sx.sig, sy.sig) == _CONFLICT:
         return True
-    gap = _day_gap(x, y)
-    if gap is None or gap < _FAR_DAYS or set(x.places) & set(y.places):
+    gap = _day_gap(sx.sig, sy.sig)
+    if gap is None or gap < _FAR_DAYS or sx.places & sy.places:
         return False
-    return bool(_towns(x)) and bool(_towns(y))
-
-
-def _towns(sig: EventSignature) -> set[str]:
-    return {p for p in sig.places if p.startswith("city:")}
+    return bool(sx.towns) and bool(sy.towns)
 
 
 def _place_name(key: str) -> str:
