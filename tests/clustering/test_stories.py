@@ -498,3 +498,58 @@ def test_a_run_killed_in_its_repair_is_repaired_by_the_next(tmp_path, topic_anal
         update_stories(store)  # nothing new to place
         assert not store.repair_due()
         assert stories_of(store) == whole
+
+
+def test_candidates_compared_exactly_are_those_the_index_finds(topic_analyses, monkeypatch):
+    # where a batch's window of days holds few articles, placing compares it with each of them instead of searching
+    # the index (which must look further where near texts lie outside the window): the same candidates, so the
+    # same placements, as the index gives on a stream small enough for its search to be exact
+    from samestory.clustering import incremental
+    from tests._synthetic import synthetic_analyses
+
+    analyses, _ = topic_analyses
+    stream = sorted((a for a in synthetic_analyses(analyses, 4 * len(analyses), seed=5) if a.article.published),
+                    key=lambda a: (a.article.published, a.id))
+    asked = []
+
+    def run(exact):
+        monkeypatch.setattr(incremental, "_EXACT", exact)
+        c = StoryClusterer()
+        found = c._neighbours  # each batch's candidates, as placing got them
+
+        def recorded(vectors, stamps):
+            out = found(vectors, stamps)
+            asked.append((exact, out))
+            return out
+
+        c._neighbours = recorded
+        placed = [(p.article, p.story) for start in range(0, len(stream), 25) for p in c.partial_fit(stream[start : start + 25])]
+        return placed, [out for e, out in asked if e == exact]
+
+    searched, by_index = run(0)
+    compared, exactly = run(10**6)
+    assert compared == searched
+    # the same candidates with the same cosines (up to float32 rounding: the index sums its products in another order)
+    a = {(n, k, i): v for n, out in enumerate(by_index) for k, cands in enumerate(out) for i, v in cands}
+    b = {(n, k, i): v for n, out in enumerate(exactly) for k, cands in enumerate(out) for i, v in cands}
+    assert len(a) > len(stream) and len(a.keys() & b.keys()) >= 0.99 * max(len(a), len(b))
+    assert all(abs(a[x] - b[x]) <= 1e-5 for x in a.keys() & b.keys())
+
+
+def test_analyses_are_held_between_batches_until_the_store_may_change(topic_analyses):
+    analyses, _ = topic_analyses
+    by_id = {a.id: a for a in analyses}
+    asked: list[str] = []
+
+    def fetch(ids):
+        asked.extend(ids)
+        return {i: by_id[i] for i in ids}
+
+    c = StoryClusterer(fetch=fetch)
+    c.partial_fit(analyses[:20])
+    c.release()  # as update_stories does after each batch
+    c.partial_fit(analyses[20:])
+    assert not asked  # the first batch's analyses were held: the store was not asked for them
+    c.forget_analyses()  # as update_stories does once it lets the store go
+    c.stories()
+    assert sorted(asked) == sorted(by_id)  # now every analysis comes from the store again

@@ -1,8 +1,9 @@
 """StoryClusterer: place a stream of articles into stories as they arrive, and repair.
 
 For each new article: its nearest placed articles by search vector (``search.search_vector``: the
-document vector and the event keys) come from a vector index (hnswlib HNSW;
-chosen by ``benchmarks/bench_index.py``, see the README), kept within ``cluster.window_days`` of its date; the
+document vector and the event keys) within ``cluster.window_days`` of its date: compared with each placed
+article of the window where that holds at most ``_EXACT``, else searched in a vector index (hnswlib HNSW;
+chosen by ``benchmarks/bench_index.py``, see the README), which holds them all; the
 story linker scores the article against them; the article joins the story with the highest
 mean probability over its scored members when that reaches ``cluster.link_probability``, and
 otherwise opens a new story (new-story detection: ``Placement.new_story``).
@@ -13,7 +14,7 @@ made; a full repair gives exactly the batch stories, whatever the order of arriv
 are kept across repairs by overlap.
 
 Only ids, dates, search vectors and assignments are held in memory; full analyses are
-fetched when needed (from the store, or a dict). On a long stream the index lets go of the
+fetched when needed (from the store, or a dict), and the last ``_HELD`` used are kept until ``forget_analyses``. On a long stream the index lets go of the
 articles too old to be anyone's candidate (``cluster.index_articles``): placing goes oldest first,
 so an article more than ``window_days`` older than the newest one placed can no longer be within
 the window of what comes next; an article that arrives late brings the ones of its dates back.
@@ -254,8 +255,8 @@ class StoryClusterer:
 
     def forget_analyses(self) -> None:
         """Forget every analysis held (the store may change now: another writer may update or delete articles)."""
-        self._held.clear()
         self.release()
+        self._held.clear()
 
     # -- placing ----------------------------------------------------------------------------
     def _neighbours(self, vectors: np.ndarray, stamps: np.ndarray) -> list[list[tuple[str, float]]]:
