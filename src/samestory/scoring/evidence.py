@@ -73,14 +73,9 @@ class Signed:
 
 
 def _terms_cos(x: Signed, y: Signed) -> tuple[float, int]:
-    # summed in x's order of terms (a set's order changes from one process to the next, and with it the last bit)
-    dot, shared = 0.0, 0
-    for t, w in x.sig.terms:
-        other = y.terms.get(t)
-        if other is not None:
-            dot += w * other
-            shared += 1
-    return dot / (x.norm * y.norm), shared
+    shared = x.terms.keys() & y.terms.keys()
+    # fsum: the same last bit in any order (a set's order changes from one process to the next) and either way round
+    return math.fsum(x.terms[t] * y.terms[t] for t in shared) / (x.norm * y.norm), len(shared)
 
 
 def evidence_features(a: Analysis, b: Analysis, sides: tuple[Signed, Signed] | None = None) -> list[float]:
