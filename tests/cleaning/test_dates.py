@@ -35,6 +35,13 @@ def test_a_day_the_calendar_lacks_is_none(text):
     assert parse_date_line(text) is None
 
 
+def test_letters_that_only_ignoring_case_makes_a_month_are_read():
+    # the pattern ignores case as Unicode does: a long s is an s ("ſept"), a dotted capital I an i ("NİSAN")
+    assert parse_date_line("\u017fept. 4, 2019").date() == date(2019, 9, 4)
+    assert parse_date_line("3 KASIM 2020").date() == date(2020, 11, 3)
+    assert parse_date_line("3 N\u0130SAN 2020").date() == date(2020, 4, 3)  # Turkish capitals
+
+
 def test_the_table_reads_real_articles_dates_as_dateparser_did():
     """The dates of 300 gun-violence articles, each read by the table and by dateparser (month first, English, as
     before): the same day for every one that dateparser can read."""

@@ -19,7 +19,7 @@ _MONTH_NAMES = (
     "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
     "stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października listopada grudnia",
 )
-_MONTH_NUMBER = {name.replace("ı", "i"): k for line in _MONTH_NAMES for k, name in enumerate(line.split(), 1)}
+_MONTH_NUMBER = {name.casefold().replace("ı", "i"): k for line in _MONTH_NAMES for k, name in enumerate(line.split(), 1)}
 _ENGLISH = {name: k for k, name in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
 _MONTH = "|".join(["(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\\.?",
                    *(f"(?:{'|'.join(line.split())})" for line in _MONTH_NAMES)])
@@ -88,9 +88,10 @@ _ISO = re.compile(r"(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)")
 _NUMERIC = re.compile(r"(?P<first>\d{1,2})(?P<separator>[./])(?P<second>\d{1,2})[./](?P<year>\d{4})")
 
 
-def _month(name: str) -> int:
-    name = name.lower().rstrip(".").replace("ı", "i")  # the pattern ignores case: "KASIM" is kasım
-    return _MONTH_NUMBER.get(name) or _ENGLISH[name[:3]]
+def _month(name: str) -> int | None:
+    # the pattern ignores case as Unicode does: "KASIM" is kasım, "NİSAN" nisan, and "ſept" (a long s) sept
+    name = name.casefold().rstrip(".").replace("i\u0307", "i").replace("ı", "i")
+    return _MONTH_NUMBER.get(name) or _ENGLISH.get(name[:3])
 
 
 def _parse_date(found_text: str) -> datetime | None:
@@ -103,7 +104,7 @@ def _parse_date(found_text: str) -> datetime | None:
     date (its locale search), the largest part of the event signature's cost. ``tests/cleaning/test_dates.py``
     compares the two on the dates of real articles."""
     if m := _BY_NAME_FIRST.fullmatch(found_text) or _BY_DAY_FIRST.fullmatch(found_text):
-        year, month, day = int(m["year"]), _month(m["month"]), int(m["day"])
+        year, month, day = int(m["year"]), _month(m["month"]) or 0, int(m["day"])  # 0: no month, no date
     elif m := _ISO.fullmatch(found_text):
         year, month, day = int(m["year"]), int(m["month"]), int(m["day"])
     elif m := _NUMERIC.fullmatch(found_text):
