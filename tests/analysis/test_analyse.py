@@ -120,6 +120,27 @@ def test_cache_computes_nothing_twice(tmp_path, monkeypatch):
         assert [a.id for a in calls[-1]] == [changed.id]
 
 
+def test_a_signature_of_another_version_is_made_again_once_and_cached(tmp_path, monkeypatch):
+    # a store analysed before a new version of the event signature: each signature is made again at its first
+    # reading and cached, not at every reading (the server's placer reads the same analyses again and again)
+    import samestory.analysis.serial as serial
+    import samestory.analysis.signature as signature
+
+    arts = [_art("ecb/1_10ecbplus"), _art("ecb/1_11ecbplus")]
+    with SQLiteStore(tmp_path / "s.db") as store:
+        store.add_articles(arts)
+        analyse_cached(arts, store)
+        monkeypatch.setattr(signature, "VERSION", signature.VERSION + 1)  # the next version of the code
+        made = []
+        real = serial.event_signature
+        monkeypatch.setattr(serial, "event_signature", lambda *a, **kw: made.append(a[0]) or real(*a, **kw))
+        first = analyse_cached(arts, store)
+        assert len(made) == 2
+        again = analyse_cached(arts, store)
+        assert len(made) == 2  # read from the cache, made by this version
+        assert [a.signature for a in again] == [a.signature for a in first]
+
+
 # --- bad input ------------------------------------------------------------------------------------------------
 
 

@@ -132,13 +132,15 @@ def analyse_cached(
     articles: Sequence[Article], store, *, settings: Settings | None = None, times: StageTimes | None = None
 ) -> list[Analysis]:
     """Analyses from the store's cache where article content, embedder, NER mode and limits match (an analysis cached
-    before the limits were recorded is made again); the rest computed and cached."""
+    before the limits were recorded is made again); the rest computed and cached. An event signature cached by
+    another version is made again and cached (once: not at every reading of an upgraded store)."""
     settings = settings or load_settings()
     # every name but the per-language NER backend, which the NER mode determines
     wanted = {k: v for k, v in model_names(settings, None).items() if k != "ner"}
-    cached = store.get_analyses(articles, wanted)
+    remade: set[str] = set()
+    cached = store.get_analyses(articles, wanted, remade=remade)
     todo = [a for a in articles if a.id not in cached]
     fresh = {an.id: an for an in analyse_all(todo, settings=settings, times=times)}
-    if fresh:
-        store.put_analyses(fresh.values())
+    if fresh or remade:
+        store.put_analyses([*fresh.values(), *(cached[i] for i in sorted(remade))])
     return [cached.get(a.id) or fresh[a.id] for a in articles]

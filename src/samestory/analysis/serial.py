@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import math
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -73,10 +74,11 @@ def analysis_to_bytes(an: Analysis) -> bytes:
     return b"".join([_MAGIC, len(head).to_bytes(4, "little"), head, *arrays])
 
 
-def analysis_from_bytes(data: bytes) -> Analysis:
-    """The record ``analysis_to_bytes`` wrote (also the NumPy .npz form that stores made before)."""
+def analysis_from_bytes(data: bytes, remade: Callable[[str], None] | None = None) -> Analysis:
+    """The record ``analysis_to_bytes`` wrote (also the NumPy .npz form that stores made before); ``remade`` is called
+    with the article's id when its event signature was cached by another version and made again now."""
     if not data.startswith(_MAGIC):
-        return _from_npz(data)
+        return _from_npz(data, remade)
     size = int.from_bytes(data[len(_MAGIC) : len(_MAGIC) + 4], "little")
     start = len(_MAGIC) + 4
     head = json.loads(data[start : start + size].decode("utf-8"))
@@ -86,23 +88,25 @@ def analysis_from_bytes(data: bytes) -> Analysis:
         dt = np.dtype(dtype)
         count = math.prod(shape)  # 1 for a scalar's empty shape
         arrays[k] = np.frombuffer(body, dtype=dt, count=count, offset=offset).reshape(shape)
-    return _record(head["meta"], arrays)
+    return _record(head["meta"], arrays, remade)
 
 
-def _from_npz(data: bytes) -> Analysis:
+def _from_npz(data: bytes, remade: Callable[[str], None] | None) -> Analysis:
     with np.load(io.BytesIO(data), allow_pickle=False) as z:
         meta = json.loads(str(z["meta"]))
         arrays = {k: z[k] for k in _ARRAYS}
-    return _record(meta, arrays)
+    return _record(meta, arrays, remade)
 
 
-def _record(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> Analysis:
+def _record(meta: dict[str, Any], arrays: dict[str, np.ndarray], remade: Callable[[str], None] | None) -> Analysis:
     article = article_from_dict(meta["article"])
     entities = tuple(Entity(*e) for e in meta["entities"])
     signature = signature_from_list(meta["signature"]) if "signature" in meta else None
     if signature is None:  # cached before signatures, or by another version of them: made now (no model, ~1 ms)
         signature = event_signature(article.title, article.text, article.published, meta["language"], entities,
                                     article.meta.get("dateline"))
+        if remade is not None:
+            remade(article.id)
     return Analysis(
         article=article,
         language=meta["language"],

@@ -31,7 +31,9 @@ from .names import fold
 __all__ = ["VERSION", "event_signature", "signature_to_list", "signature_from_list", "IDF_PATH", "term_weights"]
 
 IDF_PATH = Path(__file__).parent / "idf.json.gz"
-VERSION = 4  # stored with each cached signature; a signature of another version is made again on load
+# stored with each cached signature; a signature of another version is made again when read, and cached again
+# (``analysis.analyse_cached``). 4: dates read by table, not dateparser (the same days but where dateparser erred)
+VERSION = 4
 _HEAD = 2500  # characters of body read after the title
 _MAX_TERMS = 40
 _MIN_IDF = 4.0  # rarer than about one document in 55 of the IDF corpus

@@ -310,8 +310,10 @@ class SQLiteStore(StoryTables, JobTables, SourceTables):
         )
 
     # -- analyses --------------------------------------------------------------
-    def get_analyses(self, articles: Iterable[Article], models: dict[str, str] | None = None) -> dict[str, Analysis]:
-        """Cached analyses of these articles, where the content and every model name given still match."""
+    def get_analyses(self, articles: Iterable[Article], models: dict[str, str] | None = None,
+                     remade: set[str] | None = None) -> dict[str, Analysis]:
+        """Cached analyses of these articles, where the content and every model name given still match; ``remade``
+        gets the ids of those whose event signature was cached by another version and made again on reading."""
         from ..analysis.serial import analysis_from_bytes
 
         wanted = {a.id: a.content_hash for a in articles}
@@ -329,7 +331,7 @@ class SQLiteStore(StoryTables, JobTables, SourceTables):
                 stored = json.loads(row["models"])
                 if models is not None and any(stored.get(k) != v for k, v in models.items()):
                     continue
-                found[row["article_id"]] = analysis_from_bytes(row["data"])
+                found[row["article_id"]] = analysis_from_bytes(row["data"], remade.add if remade is not None else None)
         return found
 
     def put_analyses(self, analyses: Iterable[Analysis]) -> int:
