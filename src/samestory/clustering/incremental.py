@@ -266,8 +266,7 @@ class StoryClusterer:
         its window of days where that holds at most ``_EXACT`` of them, else searched in the index."""
         cfg = self.settings.cluster
         out: list[list[tuple[str, float]]] = [[] for _ in range(len(vectors))]
-        held = len(self._key) - self._n_out
-        if min(held, cfg.neighbours * 4) < 1:
+        if len(self._key) == self._n_out or cfg.neighbours < 1:  # nothing indexed, or no candidates wanted
             return out
         window = cfg.window_days * 86400.0
         times = np.asarray(self._time, dtype=np.float64)
