@@ -18,7 +18,7 @@ from .records import Analysis, Article, IngestResult
 from .settings import Settings, load_settings
 from .store import SQLiteStore
 
-__all__ = ["read_articles", "ingest", "update_stories", "repair_all", "delete", "correct", "story_clusterer", "stored_analyses", "StoryUpdate"]
+__all__ = ["read_articles", "ingest", "update_stories", "repair_due_stories", "repair_all", "delete", "correct", "story_clusterer", "stored_analyses", "StoryUpdate"]
 
 
 def batched(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -113,11 +113,13 @@ def update_stories(
     repair: bool = True,
     clusterer: StoryClusterer | None = None,
     limit: int | None = None,
+    repair_later: bool = False,
 ) -> StoryUpdate:
     """Place every stored article that is not in a story yet (or changed since; at most ``limit`` of them, oldest
     first, when given: the server's placer places a bounded run at a time), then repair the
     stories it touched (also each time ``cluster.repair_every`` articles have been placed since the last
-    repair), then rebuild the records of the stories that changed. Each batch's placements
+    repair; with ``repair_later``, only then: the stories touched stay due for ``repair_due_stories``, as
+    a killed run's do), then rebuild the records of the stories that changed. Each batch's placements
     are saved in one transaction with the list of stories whose records are due, so an interrupted run
     resumes (the next run, or ``repair_all``, rebuilds them); story records are built once per run, not per
     batch (a story that grows in every batch would be rebuilt every time).
@@ -128,13 +130,29 @@ def update_stories(
     with store.writing():
         clusterer = clusterer or story_clusterer(store, settings)
         try:
-            return _update_stories(store, settings, progress, repair, clusterer, limit)
+            return _update_stories(store, settings, progress, repair, clusterer, limit, repair_later)
         finally:
             clusterer.forget_analyses()  # once the lock is let go, another writer may change what it holds
 
 
+def repair_due_stories(store: SQLiteStore, *, settings: Settings | None = None,
+                       clusterer: StoryClusterer | None = None) -> RepairReport | None:
+    """Repair the stories placed into and not repaired yet (``update_stories(repair_later=True)``, or a killed run),
+    and rebuild the records of those that changed; the repair's report (None: nothing was due)."""
+    settings = settings or load_settings()
+    with store.writing():
+        clusterer = clusterer or story_clusterer(store, settings)
+        try:
+            report = StretchRepair(clusterer, touched=store.repair_due()).flush()
+            if report is not None or clusterer.dirty or clusterer.aliases:
+                _save(store, clusterer, [], repair_due=())
+            return report
+        finally:
+            clusterer.forget_analyses()
+
+
 def _update_stories(store: SQLiteStore, settings: Settings, progress: Callable[[int], None] | None, repair: bool,
-                    clusterer: StoryClusterer, limit: int | None = None) -> StoryUpdate:
+                    clusterer: StoryClusterer, limit: int | None = None, repair_later: bool = False) -> StoryUpdate:
     placed = new = updated = undated = 0
     # a long run repairs a stretch at a time; what a killed run left unrepaired is repaired now
     due = store.repair_due() if repair else set()
@@ -159,10 +177,11 @@ def _update_stories(store: SQLiteStore, settings: Settings, progress: Callable[[
             repairs.append(stretch.placed(placements))  # what a repair holds stays bounded
         if progress is not None:
             progress(len(batch))
-    if repair:
+    repair_now = repair and not repair_later
+    if repair_now:
         repairs.append(stretch.flush())
-    if clusterer.dirty or clusterer.aliases or (repair and (due or placed)):
-        _save(store, clusterer, [], repair_due=() if repair else None)
+    if clusterer.dirty or clusterer.aliases or (repair_now and (due or placed)):
+        _save(store, clusterer, [], repair_due=() if repair_now else None)  # repaired later: due as the batches saved it
     done = [r for r in repairs if r is not None]
     return StoryUpdate(placed, new, updated, undated, sum(len(r.merged) for r in done), sum(len(r.created) for r in done),
                        sum(r.moved for r in done), store.count_stories())

@@ -500,6 +500,35 @@ def test_a_run_killed_in_its_repair_is_repaired_by_the_next(tmp_path, topic_anal
         assert stories_of(store) == whole
 
 
+def test_a_repair_left_for_later_gives_the_stories_of_a_run_that_repairs_at_once(tmp_path, topic_analyses):
+    """The server's placer places while posts wait and repairs afterwards (``repair_later``): the stories placed
+    into stay due, and ``repair_due_stories`` then makes the stories an ordinary run makes."""
+    from samestory import load_settings
+    from samestory.pipeline import repair_due_stories, story_clusterer
+
+    analyses, _ = topic_analyses
+    arts = [an.article for an in analyses]
+
+    def stories_of(store):
+        return sorted(tuple(sorted(s.articles)) for s in store.list_stories(limit=1000)[1])
+
+    with open_store(tmp_path / "now.db") as store:
+        store.add_articles(arts)
+        store.put_analyses(analyses)
+        update_stories(store)
+        at_once = stories_of(store)
+    with open_store(tmp_path / "later.db") as store:
+        store.add_articles(arts)
+        store.put_analyses(analyses)
+        clusterer = story_clusterer(store, load_settings())
+        while update_stories(store, clusterer=clusterer, limit=7, repair_later=True).placed:
+            assert store.repair_due()  # placed, not repaired yet
+        assert store.check() == [] and sum(len(s) for s in stories_of(store)) == len(arts)
+        assert repair_due_stories(store, clusterer=clusterer) is not None
+        assert not store.repair_due() and repair_due_stories(store) is None  # nothing left due
+        assert stories_of(store) == at_once
+
+
 def test_candidates_compared_exactly_are_those_the_index_finds(topic_analyses, monkeypatch):
     # where a batch's window of days holds few articles, placing compares it with each of them instead of searching
     # the index (which must look further where near texts lie outside the window): the same candidates, so the

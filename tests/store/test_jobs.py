@@ -14,8 +14,9 @@ def test_a_job_is_queued_taken_and_done_only_when_all_its_articles_are_placed(tm
 
     with SQLiteStore(tmp_path / "s.db") as store:
         store.add_articles(_articles(3))
-        store.add_job("j1", ["a0", "a1", "a2"], [{"index": 3, "error": "SS120", "message": "empty"}])
-        store.add_job("j0", [], [])
+        added = store.add_job("j1", ["a0", "a1", "a2"], [{"index": 3, "error": "SS120", "message": "empty"}])
+        assert added == store.get_job("j1")  # what a post answers at once is what GET /jobs/{id} then gives
+        assert store.add_job("j0", [], []) == store.get_job("j0")
         assert store.get_job("j0")["status"] == "done"  # nothing to place
         assert store.get_job("j1")["status"] == "queued" and store.waiting() == 3
         assert store.take_jobs() == ["j1"] and store.get_job("j1")["status"] == "placing" and store.take_jobs() == []
@@ -48,8 +49,8 @@ def test_the_placing_rate_weighs_articles_over_seconds_of_recent_runs(tmp_path):
         assert store.placing_rate() is None
         store.record_placing_rate(1, 2.0)  # one article, a run's fixed cost
         store.record_placing_rate(60, 6.0)
-        # (0.8 * 1 + 60) / (0.8 * 2 + 6): the big run dominates, not the mean of the runs' rates (0.5 and 10)
-        assert abs(store.placing_rate() - 60.8 / 7.6) < 1e-9
+        # (0.9 * 1 + 60) / (0.9 * 2 + 6): the big run dominates, not the mean of the runs' rates (0.5 and 10)
+        assert abs(store.placing_rate() - 60.9 / 7.8) < 1e-9
 
 
 def test_old_jobs_are_forgotten(tmp_path, monkeypatch):
@@ -61,3 +62,21 @@ def test_old_jobs_are_forgotten(tmp_path, monkeypatch):
             store.add_job(f"j{k}", [], [])
         assert [store.get_job(f"j{k}") is not None for k in range(5)] == [False, False, True, True, True]
     assert MAX_JOBS >= 1000
+
+
+def test_a_bounded_run_takes_the_articles_in_the_order_they_came(tmp_path):
+    # the placer's runs are bounded: an article posted first is placed first, whatever its date, so that none
+    # waits behind later posts of earlier dates (each run is placed in date order)
+    from datetime import datetime, timezone
+
+    from samestory.pipeline import update_stories
+
+    with SQLiteStore(tmp_path / "s.db") as store:
+        day = lambda d: datetime(2024, 3, d, tzinfo=timezone.utc)  # noqa: E731
+        store.add_articles([make_article(id="late-date", text="A ferry caught fire off Crete on Friday.", published=day(20))])
+        store.add_articles([make_article(id=f"e{k}", text=f"Item {k}: a bridge closed in Porto for repairs.", published=day(1 + k))
+                            for k in range(3)])
+        assert [a.id for batch in store.unplaced(limit=2) for a in batch] == ["e0", "late-date"]  # then by date
+        assert [a.id for batch in store.unplaced() for a in batch] == ["e0", "e1", "e2", "late-date"]  # all: by date
+        update_stories(store, limit=1)
+        assert store.story_of("late-date") is not None and store.story_of("e0") is None

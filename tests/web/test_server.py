@@ -1,9 +1,10 @@
-"""The real server (uvicorn) keeps serving while a client is slow."""
+"""The real server (uvicorn) keeps serving while a client is slow; how its placer process is started."""
 
 import socket
 import time
 
 import httpx
+import pytest
 
 
 def test_a_slow_client_does_not_block_others(server):
@@ -124,3 +125,26 @@ def test_a_placer_that_ended_is_started_again_by_the_next_post_and_its_end_is_lo
     finally:
         placer.stop()
     assert not placer.alive
+
+
+def test_the_placer_process_runs_its_numeric_libraries_on_one_thread(tmp_path, monkeypatch):
+    # OpenMP (LightGBM) and BLAS would spread the placer's small batches over every core and spin there, taking the
+    # cores the server answers readers on
+    from samestory import load_settings
+    from samestory.web import placer
+
+    started = {}
+
+    class Started(Exception):
+        pass
+
+    def popen(args, **kwargs):
+        started.update(kwargs)
+        raise Started
+
+    monkeypatch.setattr(placer.subprocess, "Popen", popen)
+    monkeypatch.setenv("SAMESTORY_SEEN", "kept")
+    with pytest.raises(Started):
+        placer.Placer(str(tmp_path / "s.db"), load_settings()).start()
+    env = started["env"]
+    assert env["OMP_NUM_THREADS"] == env["OPENBLAS_NUM_THREADS"] == "1" and env["SAMESTORY_SEEN"] == "kept"

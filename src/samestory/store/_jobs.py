@@ -10,32 +10,39 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-
-from ._sql import now as _now
+from datetime import datetime, timezone
 
 __all__ = ["JobTables", "MAX_JOBS"]
 
-RATE_MEMORY = 0.8  # the weight of the placer's earlier runs against its latest one (see placing_rate)
+RATE_MEMORY = 0.9  # the weight of the placer's earlier runs against its latest one (see placing_rate)
 MAX_JOBS = 10_000  # jobs remembered for GET /jobs/{id}; older ones are forgotten (their articles stay placed)
+
+
+def _now() -> str:
+    """A job's times (submitted, placed), UTC, to the millisecond: a client can tell how long its placing took."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
 class JobTables:
     """Mixed into SQLiteStore (which provides ``_db`` and ``transaction``)."""
 
     def add_job(self, job_id: str, articles: Sequence[str], skipped: Sequence[dict],
-                posted: Sequence[tuple[int, dict]] = ()) -> None:
+                posted: Sequence[tuple[int, dict]] = ()) -> dict:
         """Record a job: queued when it has articles to place (``articles``: stored already; ``posted``: articles
         as a post gave them, with their index in it, for the placer to clean and store first), else done at once.
-        The oldest jobs beyond ``MAX_JOBS`` are forgotten."""
-        size = len(articles) + len(posted)
+        The oldest jobs beyond ``MAX_JOBS`` are forgotten. Returns the job as ``get_job`` gives it now."""
+        size, submitted = len(articles) + len(posted), _now()
+        skipped_json = json.dumps(list(skipped), ensure_ascii=False, default=str)
         with self.transaction():
             self._db.execute(
                 "INSERT INTO jobs (id, status, submitted, articles, size, skipped, posted) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (job_id, "queued" if size else "done", _now(), json.dumps(list(articles)), size,
-                 json.dumps(list(skipped), ensure_ascii=False, default=str),
+                (job_id, "queued" if size else "done", submitted, json.dumps(list(articles)), size, skipped_json,
                  json.dumps([[k, item] for k, item in posted], ensure_ascii=False, default=str) if posted else None),
             )
             self._db.execute("DELETE FROM jobs WHERE rowid <= (SELECT MAX(rowid) FROM jobs) - ?", (MAX_JOBS,))
+        return {"job": job_id, "status": "queued" if size else "done", "submitted": submitted, "placed_at": None,
+                "error": None, "articles": [{"id": a, "story": None, "new_story": None} for a in articles],
+                "skipped": json.loads(skipped_json)}
 
     def posted_articles(self, ids: Sequence[str]) -> list[tuple[str, list[tuple[int, dict]]]]:
         """The jobs among ``ids`` whose posted articles are not cleaned yet, each with them (index, article)."""

@@ -27,13 +27,16 @@ class StoryTables:
             yield row[0], row[1], row[2], stamp, np.frombuffer(row[4], dtype=np.float16)
 
     def unplaced(self, *, batch: int = 500, limit: int | None = None) -> Iterator[list[Article]]:
-        """Articles not placed in a story yet, or changed since (oldest first; the first ``limit``), in batches;
-        only the ids are held while the batches are read, so a big store does not have to fit in memory."""
-        ids = [r[0] for r in self._db.execute(
-            "SELECT a.id FROM articles a LEFT JOIN placements p ON p.article_id = a.id "
-            "WHERE p.article_id IS NULL OR p.content_hash != a.content_hash "
-            "ORDER BY a.published IS NULL, a.published, a.id LIMIT ?", (-1 if limit is None else limit,)
-        )]
+        """Articles not placed in a story yet, or changed since, oldest first, in batches: all of them, or with
+        ``limit`` the first ``limit`` stored (or changed), so that a bounded run (the server's placer) takes them
+        in the order they came and none waits behind later ones with earlier dates. Only the ids are held while
+        the batches are read, so a big store does not have to fit in memory."""
+        unplaced = ("SELECT a.id, a.published FROM articles a LEFT JOIN placements p ON p.article_id = a.id "
+                    "WHERE p.article_id IS NULL OR p.content_hash != a.content_hash")
+        if limit is not None:
+            unplaced += " ORDER BY a.updated_at, a.rowid LIMIT ?"
+        ids = [r[0] for r in self._db.execute(f"SELECT id FROM ({unplaced}) ORDER BY published IS NULL, published, id",
+                                              () if limit is None else (limit,))]
         for start in range(0, len(ids), batch):
             part = ids[start : start + batch]
             rows = self._db.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id IN ({','.join('?' * len(part))})", part)

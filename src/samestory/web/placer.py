@@ -1,9 +1,10 @@
 """The placer: a process of its own beside the server that places what the server's posts stored.
 
 A post keeps its articles as given, in a queued job in the store, and wakes the placer; the placer takes every
-queued job, cleans and stores its articles, places the stored articles not placed yet, at most ``RUN_ARTICLES`` a run (``update_stories``
-with the incremental clusterer it keeps in memory), marks done the jobs whose articles are all placed (or
-failed), and runs again at once while runs come back full. Each run's rate is kept in the store: the
+queued job, cleans and stores its articles, places the stored articles not placed yet, at most ``RUN_ARTICLES`` a run, in
+the order they came (``update_stories`` with the incremental clusterer it keeps in memory), marks done the jobs whose
+articles are all placed (or failed), and runs again at once while runs come back full. It repairs the stories it
+placed into once no post waits, or after ``REPAIR_AFTER`` articles. Each run's rate is kept in the store: the
 server refuses posts (429) that the placer could not place within ``serve.placing_within`` seconds.
 It runs in its own process so that its CPU work never holds the server's interpreter lock: readers and
 posts are answered while it places. It holds the store's writer lock only while placing, so a command
@@ -44,7 +45,14 @@ log = logging.getLogger(__name__)
 POLL_SECONDS = 1.0  # the placer looks for queued jobs this often when not woken (jobs another server queued)
 FOLLOW_CHECK = 5.0  # seconds: the follower looks at least this often for sources due (one just added is fetched soon)
 RUN_ARTICLES = 64  # articles one run places at most: jobs are done run by run, not all at the end of a long one
+REPAIR_AFTER = 4 * RUN_ARTICLES  # while posts wait, the stories placed into are repaired after this many articles
 STOP_WAIT = 5.0  # seconds a stopping server waits for the placer's run to end before it ends it (safe: see stop)
+
+
+# the placer's numeric libraries run on one thread each: OpenMP (LightGBM's predictions) and BLAS spread a small
+# batch over every core and spin there, taking the cores the server answers on (under the load benchmark the placer
+# used up to 1.14 cores, and the story page p99 rose to 671 ms)
+_ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 class Placer:
@@ -69,7 +77,8 @@ class Placer:
                 pass
         self._process = subprocess.Popen([sys.executable, "-c", "import sys; from samestory.web.placer import main; "
                                           "main(sys.argv[1], warm=sys.argv[2] == 'warm')", self.db,
-                                          "warm" if self.warm else "cold"], stdin=subprocess.PIPE)
+                                          "warm" if self.warm else "cold"], stdin=subprocess.PIPE,
+                                         env={**os.environ, **_ONE_THREAD})
         settings = pickle.dumps(self.settings)
         self._process.stdin.write(struct.pack("!I", len(settings)) + settings)
         self._process.stdin.flush()
@@ -205,7 +214,7 @@ def main(db: str, *, warm: bool = True) -> None:
     from ..articles import make_article
     from ..clustering.linker import load_linker
     from ..scoring import compare
-    from ..pipeline import story_clusterer, update_stories
+    from ..pipeline import repair_due_stories, story_clusterer, update_stories
     from ..store import SQLiteStore
 
     pipe = _Pipe(sys.stdin.fileno())
@@ -233,6 +242,7 @@ def main(db: str, *, warm: bool = True) -> None:
     if follower is not None:
         follower.start()
     run_now = True  # the first run places whatever a stopped server left unplaced
+    unrepaired = len(store.repair_due())  # stories a stopped server left to repair: repaired when the queue allows
     while not pipe.closed:
         if not run_now:
             pipe.wait(POLL_SECONDS)
@@ -245,19 +255,18 @@ def main(db: str, *, warm: bool = True) -> None:
             continue
         if not taken and not run_now:
             continue
-        run_now, error = False, None
+        # a run's time, for the rate posts are admitted by, is all of it: cleaning the posts, placing, the jobs' marks
+        # and the repair that may follow
+        run_now, error, placed, began = False, None, 0, time.monotonic()
         try:
             _clean_posted(store, taken, settings)
             with store.writing():
-                began = time.monotonic()
                 if clusterer is None or store.stories_version() != version:  # another writer changed the stories
                     clusterer = story_clusterer(store, settings)
-                done = update_stories(store, settings=settings, clusterer=clusterer, limit=RUN_ARTICLES)
+                placed = update_stories(store, settings=settings, clusterer=clusterer, limit=RUN_ARTICLES, repair_later=True).placed
                 version = store.stories_version()
-                if measured:
-                    store.record_placing_rate(done.placed, time.monotonic() - began)
-                measured = measured or done.placed > 0
-            run_now = done.placed >= RUN_ARTICLES  # a full run: there may be more waiting
+            run_now = placed >= RUN_ARTICLES  # a full run: there may be more waiting
+            unrepaired += placed
         except StoreError as exc:
             if exc.code == "SS305":  # another process held the writer lock all along: the jobs wait for the next run
                 store.requeue_jobs()
@@ -270,7 +279,22 @@ def main(db: str, *, warm: bool = True) -> None:
             error, clusterer = f"internal error: {type(exc).__name__}", None
         try:
             store.finish_jobs(taken, error)  # done, or queued again when this bounded run left some of theirs
-        except sqlite3.OperationalError as exc:  # left placing: the next start queues them again
+            # the stories placed into are repaired once no post waits, or after REPAIR_AFTER articles while posts
+            # wait: a repair is about half of a run's time, and a post waits for its placing only
+            if error is None and unrepaired and (unrepaired >= REPAIR_AFTER or store.waiting() == 0):
+                with store.writing():
+                    if clusterer is None or store.stories_version() != version:
+                        clusterer = story_clusterer(store, settings)
+                    repair_due_stories(store, settings=settings, clusterer=clusterer)
+                    version = store.stories_version()
+                unrepaired = 0
+            if measured:
+                store.record_placing_rate(placed, time.monotonic() - began)
+            measured = measured or placed > 0
+        except StoreError as exc:  # another writer held the lock (SS305), or a store error: repaired after a later run
+            log.warning("%s", exc.message)
+            clusterer = None
+        except sqlite3.OperationalError as exc:  # the store busy past its timeout: left placing, queued again at start
             log.warning("%s", exc)
     if follower is not None:
         follower.stop()

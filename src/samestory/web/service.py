@@ -41,9 +41,9 @@ __all__ = ["Service", "pair_to_dict", "read_urls", "MAX_URLS"]
 
 log = logging.getLogger(__name__)
 # a post is admitted while the work waiting fits in this share of serve.placing_within at the placer's recent rate:
-# the rest is for that rate's error (runs differ by a tenth or more) and the job polls; with the whole of it, the
-# load benchmark's posts were placed within 32-33 s of their post at p99 against placing_within = 30 s
-ADMIT_SHARE = 0.8
+# the rest is for that rate's error. Under the load benchmark the rate fell by a third within 20 s of an estimate
+# (the machine's other work, a repair); at 0.7 two runs in five placed a post 31-33 s after it (placing_within = 30 s)
+ADMIT_SHARE = 0.6
 MEMO_SIZE = 4096  # read answers remembered until the stories change
 WAIT_POLL = 0.1  # seconds between looks at a job a request waits for
 
@@ -287,10 +287,10 @@ class Service:
                 posted.append((k, item))
         job_id = uuid.uuid4().hex
         with self._post_lock:
-            self._posts.add_job(job_id, [], skipped, posted=posted)
+            job = self._posts.add_job(job_id, [], skipped, posted=posted)
         if posted:
             self._placer.wake()
-        return self.job(job_id)
+        return job
 
     def admit(self) -> None:
         """BacklogError when the articles waiting would take the placer longer than ``serve.placing_within`` seconds
