@@ -30,20 +30,23 @@ class EntityIndex:
     """One article's entities as ``match_entities`` looks them up: by key, unresolved names by surname key.
     Built once per article when it is matched against many (a stream's candidates)."""
 
-    __slots__ = ("entities", "by_key", "by_surname", "surnames")
+    __slots__ = ("entities", "by_key", "by_surname", "surnames", "is_name")
 
     def __init__(self, an: Analysis) -> None:
         self.entities = an.entities
         self.by_key: dict[str, list[int]] = {}
         self.by_surname: dict[str | None, list[int]] = {}  # unresolved names, in the article's order
         self.surnames: list[str | None] = []
+        self.is_name: list[bool] = []
         for j, e in enumerate(an.entities):
             self.by_key.setdefault(e.key, []).append(j)
             surname = None
-            if e.key.startswith("name:"):
+            is_name = e.key.startswith("name:")
+            if is_name:
                 surname = surname_key(e.text)
                 self.by_surname.setdefault(surname, []).append(j)
             self.surnames.append(surname)
+            self.is_name.append(is_name)
 
 
 def match_entities(a: Analysis, b: Analysis, *, indexes: tuple[EntityIndex, EntityIndex] | None = None) -> EntityMatch:
@@ -52,22 +55,31 @@ def match_entities(a: Analysis, b: Analysis, *, indexes: tuple[EntityIndex, Enti
     only with b's names of the same key or surname key (no other name can match it). ``indexes``: the two
     articles' ``EntityIndex``, when the caller keeps them."""
     ia, ib = indexes if indexes is not None else (EntityIndex(a), EntityIndex(b))
-    b_entities = ib.entities
+    b_entities, by_key, by_surname = ib.entities, ib.by_key, ib.by_surname
     used: set[int] = set()
     matched = []
     only_a = []
-    for ea, surname in zip(ia.entities, ia.surnames):
-        if ea.key.startswith("name:"):
-            near = ib.by_surname.get(surname, [])
-            same = ib.by_key.get(ea.key)  # names with a's key (those are names too)
-            names = sorted({*near, *same}) if same else near
-            j = next((j for j in names if j not in used and same_entity(ea, b_entities[j])), None)
+    # written as plain loops: this runs for every candidate pair of a stream (274,665 in the 10k benchmark), and
+    # most of a's entities have no candidate in b at all
+    for ea, surname, is_name in zip(ia.entities, ia.surnames, ia.is_name):
+        found = None
+        if is_name:
+            near = by_surname.get(surname)
+            same = by_key.get(ea.key)  # names with a's key (those are names too)
+            if near or same:
+                for j in (sorted({*near, *same}) if same and near else near or same):
+                    if j not in used and same_entity(ea, b_entities[j]):
+                        found = j
+                        break
         else:
-            j = next((j for j in ib.by_key.get(ea.key, ()) if j not in used), None)
-        if j is None:
+            for j in by_key.get(ea.key, ()):
+                if j not in used:
+                    found = j
+                    break
+        if found is None:
             only_a.append(ea)
         else:
-            used.add(j)
-            matched.append((ea, b_entities[j]))
-    only_b = tuple(eb for j, eb in enumerate(b_entities) if j not in used)
-    return EntityMatch(tuple(matched), tuple(only_a), only_b)
+            used.add(found)
+            matched.append((ea, b_entities[found]))
+    only_b = tuple(eb for j, eb in enumerate(b_entities) if j not in used) if used else b_entities
+    return EntityMatch(tuple(matched), tuple(only_a), tuple(only_b))
