@@ -115,8 +115,8 @@ def update_stories(
     limit: int | None = None,
     repair_later: bool = False,
 ) -> StoryUpdate:
-    """Place every stored article that is not in a story yet (or changed since; at most ``limit`` of them, oldest
-    first, when given: the server's placer places a bounded run at a time), then repair the
+    """Place every stored article that is not in a story yet (or changed since; at most ``limit`` of them, the first
+    stored, when given: the server's placer places a bounded run at a time), oldest first, then repair the
     stories it touched (also each time ``cluster.repair_every`` articles have been placed since the last
     repair; with ``repair_later``, only then: the stories touched stay due for ``repair_due_stories``, as
     a killed run's do), then rebuild the records of the stories that changed. Each batch's placements

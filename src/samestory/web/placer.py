@@ -296,6 +296,9 @@ def main(db: str, *, warm: bool = True) -> None:
             clusterer = None
         except sqlite3.OperationalError as exc:  # the store busy past its timeout: left placing, queued again at start
             log.warning("%s", exc)
+        except Exception:  # noqa: BLE001 - a repair that fails must not end the placing: the stories stay due
+            log.exception("repairing the stories failed")
+            clusterer = None
     if follower is not None:
         follower.stop()
     store.close()
