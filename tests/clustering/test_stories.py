@@ -467,25 +467,32 @@ def test_a_merged_story_id_answers_with_the_story_it_went_into(tmp_path, topic_a
         assert store.get_story("s-unknown") is None
 
 
+def _stories_of(store) -> list[tuple[str, ...]]:
+    return sorted(tuple(sorted(s.articles)) for s in store.list_stories(limit=1000)[1])
+
+
+def _analysed_store(path, analyses):
+    """A store holding these articles and their analyses, nothing placed (open: the caller closes it)."""
+    store = open_store(path)
+    store.add_articles([an.article for an in analyses])
+    store.put_analyses(analyses)
+    return store
+
+
+def _stories_of_one_run(path, analyses) -> list[tuple[str, ...]]:
+    with _analysed_store(path, analyses) as store:
+        update_stories(store)
+        return _stories_of(store)
+
+
 def test_a_run_killed_in_its_repair_is_repaired_by_the_next(tmp_path, topic_analyses, monkeypatch):
     """The stories a run placed into are saved with its placements as due for repair; killed before its repair
     finishes, the next run (even with nothing new) repairs them: the same stories as an uninterrupted run."""
     from samestory.clustering.incremental import StoryClusterer as Clusterer
 
     analyses, _ = topic_analyses
-    arts = [an.article for an in analyses]
-
-    def stories_of(store):
-        return sorted(tuple(sorted(s.articles)) for s in store.list_stories(limit=1000)[1])
-
-    with open_store(tmp_path / "whole.db") as store:
-        store.add_articles(arts)
-        store.put_analyses(analyses)
-        update_stories(store)
-        whole = stories_of(store)
-    with open_store(tmp_path / "killed.db") as store:
-        store.add_articles(arts)
-        store.put_analyses(analyses)
+    whole = _stories_of_one_run(tmp_path / "whole.db", analyses)
+    with _analysed_store(tmp_path / "killed.db", analyses) as store:
 
         def killed(self, stories=None):
             raise KeyboardInterrupt
@@ -497,7 +504,7 @@ def test_a_run_killed_in_its_repair_is_repaired_by_the_next(tmp_path, topic_anal
         assert store.repair_due()  # the placements were saved, the repair was not done
         update_stories(store)  # nothing new to place
         assert not store.repair_due()
-        assert stories_of(store) == whole
+        assert _stories_of(store) == whole
 
 
 def test_a_repair_left_for_later_gives_the_stories_of_a_run_that_repairs_at_once(tmp_path, topic_analyses):
@@ -507,26 +514,15 @@ def test_a_repair_left_for_later_gives_the_stories_of_a_run_that_repairs_at_once
     from samestory.pipeline import repair_due_stories, story_clusterer
 
     analyses, _ = topic_analyses
-    arts = [an.article for an in analyses]
-
-    def stories_of(store):
-        return sorted(tuple(sorted(s.articles)) for s in store.list_stories(limit=1000)[1])
-
-    with open_store(tmp_path / "now.db") as store:
-        store.add_articles(arts)
-        store.put_analyses(analyses)
-        update_stories(store)
-        at_once = stories_of(store)
-    with open_store(tmp_path / "later.db") as store:
-        store.add_articles(arts)
-        store.put_analyses(analyses)
+    at_once = _stories_of_one_run(tmp_path / "now.db", analyses)
+    with _analysed_store(tmp_path / "later.db", analyses) as store:
         clusterer = story_clusterer(store, load_settings())
         while update_stories(store, clusterer=clusterer, limit=7, repair_later=True).placed:
             assert store.repair_due()  # placed, not repaired yet
-        assert store.check() == [] and sum(len(s) for s in stories_of(store)) == len(arts)
+        assert store.check() == [] and sum(len(s) for s in _stories_of(store)) == len(analyses)
         assert repair_due_stories(store, clusterer=clusterer) is not None
         assert not store.repair_due() and repair_due_stories(store) is None  # nothing left due
-        assert stories_of(store) == at_once
+        assert _stories_of(store) == at_once
 
 
 def test_candidates_compared_exactly_are_those_the_index_finds(topic_analyses, monkeypatch):
