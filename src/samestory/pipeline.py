@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 
 from .analysis import analyse_cached
@@ -13,10 +13,11 @@ from .clustering.incremental import RepairReport, StoryClusterer, StretchRepair
 from .clustering.search import VECTORS, search_vector
 from .clustering.stories import story_id
 from .errors import InputError
-from .readers import ReadReport, read
-from .records import Analysis, Article, IngestResult
+from .readers import Page, ReadReport, documents, read_units
+from .records import Analysis, Article, IngestResult, RawDocument
 from .settings import Settings, load_settings
 from .store import SQLiteStore
+from .workers import map_in_workers, processes
 
 __all__ = ["read_articles", "ingest", "update_stories", "repair_due_stories", "repair_all", "delete", "correct", "story_clusterer", "stored_analyses", "StoryUpdate"]
 
@@ -27,6 +28,10 @@ def batched(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
         yield batch
 
 
+#: documents and pages handed to a worker process at once; a read uses the workers from its third batch on
+READ_BATCH = 16
+
+
 def read_articles(
     sources: str | Path | Iterable[str | Path],
     *,
@@ -34,15 +39,38 @@ def read_articles(
     report: ReadReport | None = None,
     clean: bool = True,
 ) -> Iterator[Article]:
-    """Articles from sources: cleaned and split into stories (``clean=False``: as read)."""
+    """Articles from sources, in order: cleaned and split into stories (``clean=False``: as read).
+
+    A read of more than two batches of ``READ_BATCH`` documents has its pages extracted and everything cleaned in
+    ``read.workers`` processes (``samestory.workers``); the articles and the report are the same as in one process,
+    except that problems met in the workers are reported when their batch comes back."""
     settings = settings or load_settings()
     report = report if report is not None else ReadReport()
-    docs = read(sources, settings=settings, report=report)
+    units = read_units(sources, settings=settings, report=report)
+    batches = iter(lambda: list(islice(units, READ_BATCH)), [])
+    first = list(islice(batches, 3))
+    workers = processes(settings.read.workers)
+    if workers > 1 and len(first) > 2:
+        jobs = ((batch, clean) for batch in chain(first, batches))
+        for articles, part in map_in_workers(_read_batch, jobs, settings, workers, what="reading"):
+            report.merge(part)
+            yield from articles
+        return
+    docs = documents(chain.from_iterable(chain(first, batches)), settings, report)
     if clean:
         yield from clean_all(docs, settings=settings, report=report)
     else:
         for doc in docs:
             yield doc.article
+
+
+def _read_batch(job: tuple[list[RawDocument | Page], bool], settings: Settings) -> tuple[list[Article], ReadReport]:
+    """A worker's part of ``read_articles``: a batch's pages extracted, and all of it cleaned where asked."""
+    units, clean = job
+    report = ReadReport(echo=False)
+    docs = documents(units, settings, report)
+    articles = list(clean_all(docs, settings=settings, report=report)) if clean else [doc.article for doc in docs]
+    return articles, report
 
 
 def ingest(

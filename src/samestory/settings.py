@@ -65,10 +65,14 @@ class ReadSettings:
     # and the strftime form of their dates ("%d/%m/%Y %H:%M"; "" = ISO, RFC 2822, else dateparser month first)
     columns: str = ""
     date_format: str = ""
+    # processes that extract pages and clean (0: one per CPU core; 1: only the calling process)
+    workers: int = 0
 
     def __post_init__(self) -> None:
         if self.max_file_bytes <= 0:
             raise ConfigError(f"read.max_file_bytes must be > 0, got {self.max_file_bytes}", code="SS203")
+        if not 0 <= self.workers <= 256:
+            raise ConfigError(f"read.workers must be in [0, 256] (0: one per CPU core), got {self.workers}", code="SS203")
         column_map(self.columns)  # a malformed map is an error at once, not at the first table
 
 

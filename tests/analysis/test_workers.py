@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from samestory import analyse_all, article_from_dict, load_settings
+from samestory import workers as pool
 from samestory.analysis import StageTimes, workers
 from tests._data import demo_docs
 
@@ -40,12 +41,12 @@ def test_workers_give_the_same_analyses_in_order():
 
 def test_a_dead_pool_falls_back_to_this_process(monkeypatch):
     broken = ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=os._exit, initargs=(3,))
-    monkeypatch.setitem(workers._POOL, 2, broken)
+    monkeypatch.setitem(pool._POOL, 2, broken)
     arts = _articles(70)
     with pytest.warns(RuntimeWarning, match="analysing in this process"):
         pooled = list(analyse_all(arts, settings=replace(FAST, analyse=replace(FAST.analyse, workers=2))))
     _same(pooled, list(analyse_all(arts, settings=replace(FAST, analyse=replace(FAST.analyse, workers=1)))))
-    assert 2 not in workers._POOL or workers._POOL[2] is not broken
+    assert 2 not in pool._POOL or pool._POOL[2] is not broken
 
 
 @pytest.mark.parametrize(("source", "guarded"), [

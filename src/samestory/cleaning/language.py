@@ -33,7 +33,13 @@ def _lingua():
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of ``text``'s language, or None when it cannot be told (too short, no letters)."""
     sample = text[:_SAMPLE_CHARS]
-    if sum(ch.isalpha() for ch in sample) < 12:
+    letters = 0
+    for ch in sample:
+        if ch.isalpha():
+            letters += 1
+            if letters == 12:
+                break
+    if letters < 12:
         return None
     import pycld2
 

@@ -27,22 +27,24 @@ _CAPTION = [
         r"^(?:FILE PHOTO|FILE PICTURE|FILE|PHOTO|PICTURE|IMAGE|Photo|Picture|Image|Foto|Bild|Imagen|Fotografía|"
         r"Zdjęcie|Fotoğraf|Фото|صورة|图片|图)\s*(?:[:|]|\s[-–—]\s)"
     ),
-    # a credit at the end: "(AP Photo/Name)", "(Reuters)", "Name/Pool via REUTERS", "REUTERS/Name", "Name/AFP"
-    re.compile(
-        rf"(?:\((?:{_AGENCIES}|Photo|Foto|Credit|Source)\b[^()]{{0,80}}\)"
-        # "(Courier Photo/Name)", "(Staff Photo)", "(Courtesy photo)": a paper's own photo credit
-        rf"|\((?:[\w.'’&-]+\s+){{1,3}}(?:Photo|photo|Photograph|Foto|Image)s?\b[^()]{{0,80}}\)"
-        rf"|\bvia (?:{_AGENCIES})"
-        rf"|\b(?:{_AGENCIES})\s*/\s*[\w.'’ -]{{2,40}}"
-        rf"|[\w.'’-]+(?: [\w.'’-]+){{0,3}}\s*/\s*(?:{_AGENCIES})(?: via (?:{_AGENCIES}))?"
-        rf"|\b(?:Photo|Photograph|Image|Credit|Foto|Bild|Fotoğraf|Фото)\s*(?:credit)?\s*:\s*[\w.'’ /-]{{2,60}}"
-        # the agency glued after the caption's last sentence: "... in New York.Reuters"
-        rf"|(?<=[a-z]\.)(?:{_AGENCIES}))"
-        r"\.?\s*$"
-    ),
+    # the agency glued after the caption's last sentence: "... in New York.Reuters"
+    re.compile(rf"(?<=[a-z]\.)(?:{_AGENCIES})\.?\s*$"),
     # an image's address printed as text
     re.compile(r"^https?://\S+\.(?:jpe?g|png|gif|webp)(?:\?\S*)?$", re.IGNORECASE),
 ]
+#: a credit at the end: "(AP Photo/Name)", "(Reuters)", "Name/Pool via REUTERS", "REUTERS/Name", "Name/AFP"; each
+#: form holds one of ``_CREDIT_MARKS``, and the search (slow: it tries every word) runs only on a line that has one
+_CAPTION_CREDIT = re.compile(
+    rf"(?:\((?:{_AGENCIES}|Photo|Foto|Credit|Source)\b[^()]{{0,80}}\)"
+    # "(Courier Photo/Name)", "(Staff Photo)", "(Courtesy photo)": a paper's own photo credit
+    rf"|\((?:[\w.'’&-]+\s+){{1,3}}(?:Photo|photo|Photograph|Foto|Image)s?\b[^()]{{0,80}}\)"
+    rf"|\bvia (?:{_AGENCIES})"
+    rf"|\b(?:{_AGENCIES})\s*/\s*[\w.'’ -]{{2,40}}"
+    rf"|[\w.'’-]+(?: [\w.'’-]+){{0,3}}\s*/\s*(?:{_AGENCIES})(?: via (?:{_AGENCIES}))?"
+    rf"|\b(?:Photo|Photograph|Image|Credit|Foto|Bild|Fotoğraf|Фото)\s*(?:credit)?\s*:\s*[\w.'’ /-]{{2,60}})"
+    r"\.?\s*$"
+)
+_CREDIT_MARKS = ("(", "/", ":", "via ")
 _CREDIT = re.compile(
     r"^\(?\s*(?:Additional |Further )?(?:reporting|writing|editing|compiled|edited|reported|research|translated|"
     r"translation|graphics?|production|fact-checking) by\b"
@@ -146,7 +148,12 @@ def norm_key(text: str) -> str:
 
 def _is_marker(text: str) -> bool:
     """A site marker: no letters ("***", "|"), at most two ("TT", "AP"), or one short all-caps token ("AFP")."""
-    letters = sum(ch.isalnum() for ch in text)
+    letters = 0  # counted up to 5: what the tests below tell apart
+    for ch in text:
+        if ch.isalnum():
+            letters += 1
+            if letters == 5:
+                break
     if letters == 0:
         return True
     if text[-1:] in ".!?\"”»'’)" or any(q in text for q in "\"“”«»"):
@@ -163,7 +170,7 @@ def classify(text: str) -> str:
         return "marker"
     if _CREDIT.match(t):
         return "credit"
-    if len(t) <= 400 and any(p.search(t) for p in _CAPTION):
+    if len(t) <= 400 and (any(p.search(t) for p in _CAPTION) or any(m in t for m in _CREDIT_MARKS) and _CAPTION_CREDIT.search(t)):
         return "caption"
     if len(t) <= 90 and (_TIMESTAMP.match(t) or _ISO_STAMP.match(t)):
         return "timestamp"

@@ -4,6 +4,10 @@
 (text, HTML, JSON, feeds), which are bounded by ``read.max_file_bytes``. A
 source that cannot be read is reported in the :class:`ReadReport` (and logged)
 and skipped; the rest goes on.
+
+Underneath, ``read_units()`` hands on HTML pages (files, URLs, WARC records) unextracted, as :class:`Page`, and
+``documents()`` extracts them: ``read()`` chains the two in this process, and ``samestory.pipeline.read_articles``
+extracts and cleans the pages in worker processes where ``read.workers`` allows it.
 """
 
 from __future__ import annotations
@@ -23,14 +27,14 @@ from ..settings import Settings, column_map, load_settings
 from ._decode import decode, looks_binary
 from .feed import parse_feed
 from .fetch import Fetcher, is_url, url_id
-from .html import extract_html, parse_html
+from .html import Page, extract_html
 from .jsonl import open_jsonl, parse_json, stream_jsonl
 from .report import ReadReport
 from .table import TableForm, read_csv, read_parquet
 from .text import parse_text
 from .warc import read_warc
 
-__all__ = ["read", "ReadReport", "SUFFIXES", "extract_html"]
+__all__ = ["read", "read_units", "documents", "Page", "ReadReport", "SUFFIXES", "extract_html"]
 
 #: file name ending -> format
 SUFFIXES = {
@@ -86,7 +90,7 @@ def _walk(folder: Path) -> Iterator[Path]:
                 yield Path(dirpath) / name
 
 
-def _read_file(path: Path, root: Path | None, settings: Settings, report: ReadReport) -> Iterator[RawDocument]:
+def _read_file(path: Path, root: Path | None, settings: Settings, report: ReadReport) -> Iterator[RawDocument | Page]:
     origin = str(path)
     fmt = _format_of(origin)
     if fmt is None:
@@ -128,7 +132,7 @@ def _read_file(path: Path, root: Path | None, settings: Settings, report: ReadRe
     elif fmt in ("csv", "tsv"):
         yield from read_csv(text, origin, report, tab=fmt == "tsv", form=_table_form(settings))
     elif fmt == "html":
-        yield parse_html(text, origin, _doc_id(path, root), keep_html=settings.store.keep_html)
+        yield Page(text, origin, _doc_id(path, root), keep_html=settings.store.keep_html)
     else:
         yield parse_text(text, origin, _doc_id(path, root))
 
@@ -173,8 +177,38 @@ def _filled(doc: RawDocument, defaults: dict[str, Any]) -> RawDocument:
     return replace(doc, article=replace(doc.article, **missing)) if missing else doc
 
 
+def _counted(units: Iterable[RawDocument | Page], report: ReadReport, defaults: dict[str, Any]) -> Iterator[RawDocument | Page]:
+    """A document is counted and given the defaults here; a page once it is extracted (``documents``)."""
+    for unit in units:
+        if isinstance(unit, Page):
+            yield unit
+        else:
+            report.articles += 1
+            yield _filled(unit, defaults)
+
+
+def documents(units: Iterable[RawDocument | Page], settings: Settings, report: ReadReport) -> Iterator[RawDocument]:
+    """``read_units``' documents, its pages extracted (``Page.document``), in order; a page without article text,
+    or one the extractor fails on, is reported and skipped."""
+    defaults = _defaults(settings)
+    for unit in units:
+        if not isinstance(unit, Page):
+            yield unit
+            continue
+        try:
+            doc = unit.document()
+        except (ReadError, InputError) as exc:
+            report.skip(unit.origin, exc.message, exc.code)
+            continue
+        except Exception as exc:  # a parser library failing on a broken page must not end the run
+            report.skip(unit.origin, f"unexpected error while reading ({type(exc).__name__}: {exc}); skipped", "SS119")
+            continue
+        report.articles += 1
+        yield _filled(doc, defaults)
+
+
 def _read_url(url: str, fetcher: Fetcher, settings: Settings, report: ReadReport,
-              defaults: dict[str, Any]) -> Iterator[RawDocument]:
+              defaults: dict[str, Any]) -> Iterator[RawDocument | Page]:
     """One URL: a page (extracted as an HTML file is), a feed (one article per entry), JSON or plain text; whatever
     goes wrong with it is reported with the URL and the caller goes on."""
     report.files += 1
@@ -187,13 +221,10 @@ def _read_url(url: str, fetcher: Fetcher, settings: Settings, report: ReadReport
             if got.kind == "json":
                 docs = parse_json(text, url, report)
             elif got.kind == "html":
-                doc = parse_html(text, url, url_id(got.url), keep_html=settings.store.keep_html)
-                docs = iter([doc if doc.article.url else replace(doc, article=replace(doc.article, url=got.url))])
+                docs = iter([Page(text, url, url_id(got.url), keep_html=settings.store.keep_html, url=got.url)])
             else:
                 docs = iter([parse_text(text, url, url_id(got.url))])
-        for doc in docs:
-            report.articles += 1
-            yield _filled(doc, defaults)
+        yield from _counted(docs, report, defaults)
     except (ReadError, InputError) as exc:
         report.skip(url, exc.message, exc.code)
     except Exception as exc:  # a parser library failing on a broken response must not end the run
@@ -201,12 +232,10 @@ def _read_url(url: str, fetcher: Fetcher, settings: Settings, report: ReadReport
 
 
 def _read_one(path: Path, root: Path | None, settings: Settings, report: ReadReport,
-              defaults: dict[str, Any]) -> Iterator[RawDocument]:
+              defaults: dict[str, Any]) -> Iterator[RawDocument | Page]:
     """One file; whatever goes wrong with it is reported and the caller goes on."""
     try:
-        for doc in _read_file(path, root, settings, report):
-            report.articles += 1
-            yield _filled(doc, defaults)
+        yield from _counted(_read_file(path, root, settings, report), report, defaults)
     except (ReadError, InputError) as exc:
         report.skip(str(path), exc.message, exc.code)
     except OSError as exc:
@@ -228,6 +257,19 @@ def read(
     """
     settings = settings or load_settings()
     report = report if report is not None else ReadReport()
+    yield from documents(read_units(sources, settings=settings, report=report), settings, report)
+
+
+def read_units(
+    sources: str | Path | Iterable[str | Path],
+    *,
+    settings: Settings | None = None,
+    report: ReadReport | None = None,
+) -> Iterator[RawDocument | Page]:
+    """What ``read()`` yields, with HTML pages not yet extracted: ``documents()`` extracts them (in this process
+    or in a worker)."""
+    settings = settings or load_settings()
+    report = report if report is not None else ReadReport()
     defaults = _defaults(settings)
     if isinstance(sources, (str, Path)):
         sources = [sources]
@@ -239,7 +281,7 @@ def read(
 
 
 def _read_sources(sources: Iterable[str | Path], settings: Settings, report: ReadReport, defaults: dict[str, Any],
-                  fetcher: Fetcher) -> Iterator[RawDocument]:
+                  fetcher: Fetcher) -> Iterator[RawDocument | Page]:
     for source in sources:
         if is_url(source):
             yield from _read_url(str(source), fetcher, settings, report, defaults)

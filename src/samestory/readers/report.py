@@ -24,10 +24,20 @@ class ReadReport:
     files: int = 0
     articles: int = 0
     problems: list[ReadProblem] = field(default_factory=list)
+    #: log each problem as it is met (a worker process's report does not: the report it is merged into logs them)
+    echo: bool = field(default=True, repr=False, compare=False)
 
     def skip(self, origin: str, reason: str, code: str) -> None:
         self.problems.append(ReadProblem(origin, reason, code))
-        log.warning("%s: %s", origin, reason)
+        if self.echo:
+            log.warning("%s: %s", origin, reason)
+
+    def merge(self, other: ReadReport) -> None:
+        """Add another report's counts and problems (logged here) to this one."""
+        self.files += other.files
+        self.articles += other.articles
+        for problem in other.problems:
+            self.skip(problem.origin, problem.reason, problem.code)
 
     @property
     def skipped(self) -> int:

@@ -5,14 +5,12 @@ whole); chosen over warcio by ``benchmarks/bench_warc.py``."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 from ..errors import InputError, ReadError
-from ..records import RawDocument
 from ._decode import decode
 from .fetch import url_id
-from .html import parse_html
+from .html import Page
 from .report import ReadReport
 
 __all__ = ["read_warc"]
@@ -21,10 +19,11 @@ _HTML = ("text/html", "application/xhtml+xml")
 
 
 def read_warc(path: Path, origin: str, report: ReadReport, *, max_record_bytes: int, keep_html: bool,
-              encoding: str = "") -> Iterator[RawDocument]:
-    """One raw document per HTML response with article text; a record that is truncated (its payload digest does
-    not match), too large, not decodable or without article text is reported as ``file#record N`` and the next one
-    is read. A page without a date of its own takes the crawl time (``meta.published_from``: ``crawl``)."""
+              encoding: str = "") -> Iterator[Page]:
+    """One page per HTML response (extracted later, as an HTML file's is: ``Page.document``); a record that is
+    truncated (its payload digest does not match), too large or not decodable is reported as ``file#record N``
+    and the next one is read. A page without a date of its own takes the crawl time (``meta.published_from``:
+    ``crawl``)."""
     from fastwarc.warc import ArchiveIterator, WarcRecordType
 
     with open(path, "rb") as fh:
@@ -43,15 +42,10 @@ def read_warc(path: Path, origin: str, report: ReadReport, *, max_record_bytes: 
                 if record.headers.get("WARC-Payload-Digest") and not record.verify_payload_digest(consume=False):
                     raise ReadError("truncated or corrupt record (its payload digest does not match)", code="SS114")
                 text, _ = decode(record.reader.read(), where, encoding=encoding or record.http_charset or "")
-                doc = parse_html(text, where, url_id(url) if url else f"{path.stem}#{n}", keep_html=keep_html)
             except (ReadError, InputError) as exc:
                 report.skip(where, exc.message, exc.code)
                 continue
-            article = doc.article
-            meta = {**article.meta, "warc": {"file": path.name, "record": n, "crawled": record.record_date.isoformat()
-                                              if record.record_date else None}}
-            changes = {"meta": meta, "url": article.url or url or None}
-            if article.published is None and record.record_date is not None:
-                changes["published"] = record.record_date
-                meta["published_from"] = "crawl"
-            yield replace(doc, article=replace(article, **changes))
+            crawled = record.record_date
+            yield Page(text, where, url_id(url) if url else f"{path.stem}#{n}", keep_html=keep_html, url=url or None,
+                       crawled=crawled, meta={"warc": {"file": path.name, "record": n,
+                                                      "crawled": crawled.isoformat() if crawled else None}})
