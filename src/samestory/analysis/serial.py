@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..articles import article_from_dict, article_to_dict
+from ..articles import article_from_stored, article_to_dict
 from ..records import Analysis, Entity, Number
 from .signature import event_signature, signature_from_list, signature_to_list
 
@@ -99,7 +99,7 @@ def _from_npz(data: bytes, remade: Callable[[str], None] | None) -> Analysis:
 
 
 def _record(meta: dict[str, Any], arrays: dict[str, np.ndarray], remade: Callable[[str], None] | None) -> Analysis:
-    article = article_from_dict(meta["article"])
+    article = article_from_stored(meta["article"])
     entities = tuple(Entity(*e) for e in meta["entities"])
     signature = signature_from_list(meta["signature"]) if "signature" in meta else None
     if signature is None:  # cached before signatures, or by another version of them: made now (no model, ~1 ms)
