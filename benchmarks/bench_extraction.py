@@ -105,17 +105,44 @@ def scrapinghub(limit: int | None) -> dict:
         rows[f"stored output: {name}"] = prf(golds, preds)
         if name in ("newspaper", "rs_trafilatura"):  # the cleaning over another extractor's output
             rows[f"stored {name} + samestory clean"] = prf(golds, [cleaned(p, None, settings) for p in preds])
+    fast = resiliparse_rows(ids, root, golds, settings)
+    rows.update(fast.pop("rows"))
     table(
         f"ScrapingHub article extraction ({len(ids)} pages): word 4-gram shingles",
         ["extractor", "precision", "recall", "F1"],
         [[k, *v] for k, v in rows.items()],
     )
-    speed = {"pages": len(ids), "extract_pages_per_s": len(ids) / t_extract, "clean_pages_per_s": len(ids) / t_clean}
-    print(f"speed: trafilatura {speed['extract_pages_per_s']:.1f} pages/s; cleaning {speed['clean_pages_per_s']:.1f} pages/s")
+    speed = {"pages": len(ids), "extract_pages_per_s": len(ids) / t_extract, "clean_pages_per_s": len(ids) / t_clean, **fast}
+    print(f"speed: trafilatura {speed['extract_pages_per_s']:.1f} pages/s; cleaning {speed['clean_pages_per_s']:.1f} pages/s"
+          + (f"; resiliparse {fast['resiliparse_pages_per_s']:.1f} pages/s" if fast else ""))
     split = sum(n > 1 for n in stories)
     print(f"pages split into several stories: {split} of {len(stories)} (one article per page: each split is a false one)")
     return {"scores": {k: dict(zip(("precision", "recall", "f1"), v)) for k, v in rows.items()}, "speed": speed,
             "split_pages": split, "pages": len(stories)}
+
+
+#: resiliparse's main-content extraction as measured best on these pages (alt texts, bullets, noscript and comments
+#: off; its paragraphs kept)
+RESILIPARSE = {"main_content": True, "alt_texts": False, "preserve_formatting": True, "list_bullets": False,
+               "noscript": False, "comments": False}
+
+
+def resiliparse_rows(ids: list[str], root: Path, golds: list[str], settings) -> dict:
+    """resiliparse (the C++ extractor of fastwarc's makers; a dev dependency) run here on the same pages, alone and
+    under samestory's cleaning, and its pages/s: the fast peer. Nothing when it is not installed."""
+    try:
+        from resiliparse.extract.html2text import extract_plain_text
+        from resiliparse.parse.html import HTMLTree
+    except ImportError:
+        print("resiliparse is not installed: its rows are left out")
+        return {"rows": {}}
+    pages = [gzip.decompress((root / "html" / f"{item}.html.gz").read_bytes()).decode("utf-8", "replace") for item in ids]
+    t0 = time.perf_counter()
+    preds = [extract_plain_text(HTMLTree.parse(html), **RESILIPARSE) for html in pages]
+    took = time.perf_counter() - t0
+    return {"rows": {"resiliparse (main content, run here)": prf(golds, preds),
+                     "resiliparse + samestory clean": prf(golds, [cleaned(p, None, settings) for p in preds])},
+            "resiliparse_pages_per_s": len(pages) / took}
 
 
 def trafilatura_eval_html(limit: int | None = None) -> tuple[dict, dict[str, str]]:
