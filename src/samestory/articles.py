@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from .errors import InputError
 from .records import Article, content_hash
 
-__all__ = ["article_from_dict", "article_from_stored", "article_to_dict", "parse_datetime", "source_from_url", "make_article"]
+__all__ = ["article_from_dict", "article_to_dict", "parse_datetime", "source_from_url", "make_article"]
 
 log = logging.getLogger(__name__)
 

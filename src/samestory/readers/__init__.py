@@ -34,7 +34,7 @@ from .table import TableForm, read_csv, read_parquet
 from .text import parse_text
 from .warc import read_warc
 
-__all__ = ["read", "read_units", "documents", "Page", "ReadReport", "SUFFIXES", "extract_html"]
+__all__ = ["read", "ReadReport", "SUFFIXES", "extract_html"]
 
 #: file name ending -> format
 SUFFIXES = {
