@@ -161,6 +161,24 @@ def test_link_list_under_a_bare_heading_is_dropped():
     assert [r["reason"] for r in art.meta["removed"]] == ["boilerplate"] * 3
 
 
+def test_site_navigation_above_the_story_is_dropped():
+    menu = ["Home", "News", "Politics", "Sport", "Menu"]
+    (art,) = clean(_art("\n".join([*menu, "Lohan Checks Into Betty Ford Center", *BODY])))
+    assert art.text.split("\n\n") == BODY and art.title == "Lohan Checks Into Betty Ford Center"
+    assert [r["text"] for r in art.meta["removed"] if r["reason"] == "boilerplate"] == menu
+
+
+@pytest.mark.parametrize("top", [
+    ["Ingredients", "400 grams", "2 eggs", "1 spoon"],  # quantities are no menu
+    ["WASHINGTON", "Health"],  # two short lines are no run
+    ["Home", "News", "Sport"],  # nothing after them but short lines: nothing to tell them from
+])
+def test_short_lines_that_are_no_navigation_stay(top):
+    lines = top + (BODY if top[0] != "Home" else ["Lohan", "Betty Ford"])
+    (art,) = clean(_art("\n".join(lines)))
+    assert all(line in art.text.split("\n\n") for line in top if line != art.title)
+
+
 LONG = [  # five paragraphs of about 40 words each: an article long enough to be printed again
     " ".join([BODY[k % 4]] * 2 + [f"Paragraph {k} goes on about the stay in rehab."]) for k in range(5)
 ]

@@ -84,11 +84,30 @@ def _lines(text: str) -> list[str]:
     return out
 
 
+#: one- or two-word lines in a row above a page's first paragraph: its site's navigation ("Home", "News", "Sport")
+_NAV_RUN = 3
+_NAV_CHARS = 24
+_NAV_END = frozenset(".!?:;,\"”»)。！？")
+
+
+def _is_nav_entry(text: str) -> bool:
+    """A menu entry's shape: one or two words, letters and no digit (an ingredient's "400 grams" is none), no mark
+    that ends a sentence or a label."""
+    return (len(text) <= _NAV_CHARS and len(text.split()) <= 2 and text[-1:] not in _NAV_END
+            and any(c.isalpha() for c in text) and not any(c.isdigit() for c in text))
+
+
 def _kinds(lines: list[str]) -> list[str]:
     kinds = [classify(t) for t in lines]
     for i, t in enumerate(lines[:8]):  # date lines sit at the top of a page or a story
         if kinds[i] == "body" and is_date_line(t):
             kinds[i] = "timestamp"
+    # a site's navigation: at least _NAV_RUN entries before the first line that is more (a headline, a paragraph)
+    first = next((i for i, t in enumerate(lines) if kinds[i] == "body" and not _is_nav_entry(t)), len(lines))
+    entries = [i for i in range(first) if kinds[i] == "body"]
+    if len(entries) >= _NAV_RUN and first < len(lines):
+        for i in entries:
+            kinds[i] = "boilerplate"
     # the links under a "Related" / "You may also like" heading are furniture too, up to the next paragraph
     in_list = False
     for i, t in enumerate(lines):
