@@ -170,7 +170,7 @@ def classify(text: str) -> str:
         return "marker"
     if _CREDIT.match(t):
         return "credit"
-    if len(t) <= 400 and (any(p.search(t) for p in _CAPTION) or any(m in t for m in _CREDIT_MARKS) and _CAPTION_CREDIT.search(t)):
+    if len(t) <= 400 and (any(p.search(t) for p in _CAPTION) or (any(m in t for m in _CREDIT_MARKS) and _CAPTION_CREDIT.search(t))):
         return "caption"
     if len(t) <= 90 and (_TIMESTAMP.match(t) or _ISO_STAMP.match(t)):
         return "timestamp"
