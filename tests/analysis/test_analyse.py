@@ -244,6 +244,24 @@ def test_cache_is_not_reused_across_truncation_limits(tmp_path):
     assert again.models == cut.models and again.models["limits"] == "ner_chars=300,max_sentences=4"
 
 
+def test_an_analysis_cached_with_another_place_table_is_made_again(tmp_path):
+    """Entities' countries and towns come from the place table: an analysis cached with an older one is not reused."""
+    import json
+
+    from samestory.analysis.gazetteer import VERSION
+
+    art = _art("ecb/1_10ecbplus")
+    with SQLiteStore(tmp_path / "s.db") as store:
+        (first,) = analyse_cached([art], store)
+        assert first.models["places"] == VERSION
+        older = {k: v for k, v in first.models.items() if k != "places"}  # as a version before the key cached it
+        with store.transaction():
+            store._db.execute("UPDATE analyses SET models = ? WHERE article_id = ?", (json.dumps(older), art.id))
+        assert store.get_analyses([art], {"places": VERSION}) == {}
+        (again,) = analyse_cached([art], store)
+        assert again.models["places"] == VERSION and set(store.get_analyses([art], {"places": VERSION})) == {art.id}
+
+
 def test_a_long_run_of_characters_no_dictionary_knows_is_bounded():
     """Random Chinese characters (a garbled page): jieba's HMM is not run on what its dictionary cannot split, which
     cost 50 s for 4,000 characters; prose keeps it and its names."""

@@ -1,6 +1,6 @@
 import pytest
 
-from samestory.analysis.gazetteer import lookup_org, lookup_place
+from samestory.analysis.gazetteer import Place, lookup_org, lookup_place
 from samestory.analysis.names import names_match
 from samestory.analysis.ner import resolve
 
@@ -64,6 +64,22 @@ def test_inflected_place_names(surface, lang):
 
 def test_la_defense_is_not_the_word_defense():
     assert lookup_place("Defense") is None
+
+
+@pytest.mark.parametrize("code", ["NBC", "CBS", "ATF", "WAS", "LAX"])
+def test_an_airport_code_is_no_place(code):
+    # three capitals among a city's alternate names are its airport's code: networks and agencies in the news
+    assert lookup_place(code) is None
+
+
+@pytest.mark.parametrize("name, country, city", [
+    ("Montgomery", "US", "Montgomery"),  # not Sahiwal (PK), once called so and more populous
+    ("Santa Ana", "US", "Santa Ana"),  # not a district of Taguig (PH)
+    ("NYC", "US", "New York City"),
+    ("Bombay", "IN", "Mumbai"),  # an alternate name still resolves where no city is called so
+])
+def test_a_city_s_own_name_outranks_another_s_alternate_name(name, country, city):
+    assert lookup_place(name) == Place(country, city)
 
 
 def test_odd_tokens_do_not_break_lemmas():

@@ -13,6 +13,7 @@ from ..embed import get_embedder
 from ..records import Analysis, Article, Entity
 from ..settings import Settings, load_settings
 from .facts import mentioned_days, numbers
+from .gazetteer import VERSION as PLACES_VERSION
 from .gazetteer import lookup_place
 from .matching import EntityMatch, match_entities
 from .ner import backend_for, extract_entities_batch
@@ -30,12 +31,13 @@ class StageTimes(Counter):
 
 
 def model_names(settings: Settings, language: str | None) -> dict[str, str]:
-    """The models behind an analysis: embedder, the NER backend used for its language, the NER mode asked for, and
-    how much of the text they read (``limits``: entities from the first ``ner_chars`` characters, ``max_sentences``
-    sentences embedded), since each changes the result."""
+    """The models behind an analysis: embedder, the NER backend used for its language, the NER mode asked for, how
+    much of the text they read (``limits``: entities from the first ``ner_chars`` characters, ``max_sentences``
+    sentences embedded) and the version of the place table (``places``), since each changes the result."""
     cfg = settings.analyse
     limits = f"ner_chars={cfg.ner_chars},max_sentences={cfg.max_sentences}"
-    return {"embedder": cfg.embedder, "ner": backend_for(language, cfg.ner), "ner_mode": cfg.ner, "limits": limits}
+    return {"embedder": cfg.embedder, "ner": backend_for(language, cfg.ner), "ner_mode": cfg.ner, "limits": limits,
+            "places": PLACES_VERSION}
 
 
 def _countries(entities: Sequence[Entity], dateline: dict | None) -> tuple[str, ...]:

@@ -17,10 +17,21 @@ from functools import lru_cache
 
 from .names import fold, strip_possessive
 
-__all__ = ["Place", "lookup_place", "lookup_org", "gazetteer_key", "country_name"]
+__all__ = ["Place", "lookup_place", "lookup_org", "gazetteer_key", "country_name", "VERSION"]
+
+#: the place table's version, among an analysis' model names: an analysis cached with another is made again (its
+#: entities' countries and towns came from that table). 2: airport codes left out, a city's own name first
+VERSION = "2"
 
 _LANGS = ("de", "es", "fr", "it", "pl", "tr", "ar", "ru", "zh_CN")
 _ALT_NAMES_MIN_POP = 200_000
+#: a city's own name outranks another city's alternate name whatever their populations ("Montgomery" is Montgomery,
+#: Alabama, not Sahiwal, once called so; "Santa Ana" the Californian city, not a district of Taguig)
+_OWN_NAME = 10**8
+#: three capitals among a city's alternate names are its airport's code ("NBC" is Nizhnekamsk's, "CBS" Cabimas',
+#: "WAS" Washington's): in news they are networks, agencies and words, so they are not read as places; except these
+_AIRPORT_CODE = re.compile(r"[A-Z]{3}")
+_CODES_KEPT = frozenset({"NYC"})
 
 _COUNTRY_ALIASES = {
     "US": "U.S.|US|USA|U.S.A.|America|United States of America|the United States|Amerika|EEUU|EE.UU.|EE. UU.|États-Unis|Etats-Unis|USA|Stati Uniti|Stany Zjednoczone|ABD|Штаты|США|أمريكا|الولايات المتحدة|美国",
@@ -152,10 +163,10 @@ def _tables() -> tuple[dict[str, tuple], dict[str, str]]:
     for city in gc.get_cities().values():
         value = (city["countrycode"], city["name"])
         pop = int(city.get("population") or 0)
-        _add(places, city["name"], value, pop)
+        _add(places, city["name"], value, _OWN_NAME + pop)
         if pop >= _ALT_NAMES_MIN_POP:
             for alt in city.get("alternatenames") or ():
-                if len(alt) >= 3:
+                if len(alt) >= 3 and (not _AIRPORT_CODE.fullmatch(alt) or alt in _CODES_KEPT):
                     _add(places, alt, value, pop)
     for state in gc.get_us_states().values():
         _add(places, state["name"], ("US", state["name"]), 10**9)  # a state is a place inside the US, not the US
