@@ -288,9 +288,7 @@ def _read_sources(sources: Iterable[str | Path], settings: Settings, report: Rea
             continue
         if str(source) == "-":
             report.files += 1
-            for doc in stream_jsonl(sys.stdin.buffer, "-", report, max_line=settings.read.max_file_bytes):
-                report.articles += 1
-                yield _filled(doc, defaults)
+            yield from _counted(stream_jsonl(sys.stdin.buffer, "-", report, max_line=settings.read.max_file_bytes), report, defaults)
             continue
         path = Path(source)
         if path.is_dir():
