@@ -121,7 +121,7 @@ class IngestSettings:
 @dataclass(frozen=True, slots=True)
 class CleanSettings:
     segment: bool = True
-    boundary_probability: float = 0.86
+    boundary_probability: float = 0.82
     max_chars: int = 1_000_000
 
     def __post_init__(self) -> None:
