@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import re
 import sys
 import time
 from pathlib import Path
@@ -35,7 +34,7 @@ from _common import DATA, need, save, table  # noqa: E402
 
 from samestory import get_embedder, load_settings  # noqa: E402
 from samestory.cleaning import _kinds, _lines  # noqa: E402
-from samestory.cleaning.segmenter import embed_once, load_boundary_model, model_decision, segment  # noqa: E402
+from samestory.cleaning.segmenter import embed_once, is_date_text, load_boundary_model, model_decision, segment  # noqa: E402
 
 PHOTOGRAPHERS = ["Nick Ut", "Mario Anzuoni", "Lucy Nicholson", "Mike Blake", "Jae C. Hong", "Carlos Barria"]
 MARKERS = ["TT", "AP", "Advertisement", "***"]
@@ -65,7 +64,7 @@ def wire_brief(rng: random.Random, doc: dict) -> list[str]:
     """A wire brief's lines: the headline right above a dateline-opened text ("ROTTERDAM, Netherlands (Courier) — ..."),
     no photo and no marker; a wire brief prints no date line of its own (the dateline stands for it)."""
     body = list(doc["text_lines"])
-    while len(body) > 1 and date_line(body[0]):
+    while len(body) > 1 and is_date_text(body[0]):
         body.pop(0)
     body[0] = f"{rng.choice(WIRE_PLACES)} ({rng.choice(WIRE_AGENCIES)}) {rng.choice(['—', '-', '–'])} {body[0]}"
     return [doc["title"], *body]
@@ -144,16 +143,6 @@ def real_pages(limit: int | None = None) -> list[dict]:
     return pages
 
 
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-
-
-def date_line(text: str) -> bool:
-    """A short line that gives a year and is no sentence: a page's date ("Friday, November 11, 2011",
-    "16 September 2013 Last updated at 12: 42 GMT")."""
-    t = text.strip()
-    return len(t.split()) <= 12 and t[-1:] != "." and bool(_YEAR.search(t))
-
-
 def load_docs(split: str) -> list[dict]:
     """The split's ECB+ documents; an ECB+ (second part) document's first line that is no sentence is its title. A
     date line above it is the page's date, not a title: it is printed below the headline, as news sites print it."""
@@ -165,7 +154,7 @@ def load_docs(split: str) -> list[dict]:
             continue
         sents = list(r["sentences"])
         dates = []
-        while len(sents) > 1 and r["corpus_part"] == "ecbplus" and date_line(sents[0]):
+        while len(sents) > 1 and r["corpus_part"] == "ecbplus" and is_date_text(sents[0]):
             dates.append(sents.pop(0))
         title = sents[0] if r["corpus_part"] == "ecbplus" and sents and sents[0][-1:] not in ".!?\"”" and len(sents[0]) < 160 else None
         docs.append({**r, "title": title, "text_lines": dates + (sents[1:] if title else sents)})

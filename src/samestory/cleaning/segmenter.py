@@ -343,8 +343,13 @@ def embed_once(embed: Callable[[list[str]], np.ndarray]) -> Callable[[list[str]]
 
 def _is_date_line(page: _Page, k: int) -> bool:
     """A time stamp, or a short line that gives a year and is no sentence ("Sun, 15 Sep 2013")."""
-    t = page.lines[k].strip()
-    return page.kinds[k] == "timestamp" or (len(t.split()) <= _DATE_LINE_WORDS and t[-1:] != "." and bool(_YEAR.search(t)))
+    return page.kinds[k] == "timestamp" or is_date_text(page.lines[k])
+
+
+def is_date_text(text: str) -> bool:
+    """A short line that gives a year and is no sentence: a page's date ("Friday, November 11, 2011")."""
+    t = text.strip()
+    return len(t.split()) <= _DATE_LINE_WORDS and t[-1:] != "." and bool(_YEAR.search(t))
 
 
 def _may_be_headline(page: _Page, k: int) -> bool:
