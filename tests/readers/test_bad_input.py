@@ -198,3 +198,29 @@ def test_a_feed_date_at_the_ends_of_time_is_kept_raw_and_analysis_goes_on(tmp_pa
     (doc,), report = _read(tmp_path / "f.rss")
     assert doc.article.published is None and doc.article.meta["published_raw"].startswith("0001-01-01")
     assert analyse(doc.article).article.id == doc.article.id
+
+
+def test_a_parser_failing_on_one_page_or_file_is_reported_and_reading_goes_on(tmp_path, monkeypatch):
+    """An unexpected error in a library (here the HTML extractor and the text reader) skips that source only."""
+    import samestory.readers as readers
+    from samestory.readers.html import Page
+
+    body = "<html><body><article><p>" + "A storm closed the harbour on Monday, the port authority said. " * 4 + "</p></article></body></html>"
+    (tmp_path / "a.html").write_text(body)
+    (tmp_path / "b.txt").write_text("A ferry caught fire off the coast on Tuesday; all 120 passengers were rescued.")
+    (tmp_path / "c.txt").write_text("Dock workers began a strike on Wednesday over pay, the union said.")
+    monkeypatch.setattr(Page, "document", lambda self: (_ for _ in ()).throw(RuntimeError("parser crashed")))
+    real = readers.parse_text
+
+    def flaky(text, origin, *args, **kwargs):
+        if origin.endswith("b.txt"):
+            raise PermissionError(13, "Permission denied")
+        return real(text, origin, *args, **kwargs)
+
+    monkeypatch.setattr(readers, "parse_text", flaky)
+    docs, report = _read(tmp_path)
+    assert [d.article.text for d in docs] == ["Dock workers began a strike on Wednesday over pay, the union said."]
+    reasons = {p.origin.rsplit("/", 1)[-1]: p.reason for p in report.problems}
+    assert reasons["a.html"].startswith("unexpected error while reading (RuntimeError: parser crashed)")
+    assert reasons["b.txt"] == "cannot read: Permission denied"
+    assert _codes(report) == ["SS119", "SS119"] and report.articles == 1

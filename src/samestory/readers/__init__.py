@@ -16,6 +16,7 @@ import io
 import os
 import sys
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -187,6 +188,20 @@ def _counted(units: Iterable[RawDocument | Page], report: ReadReport, defaults: 
             yield _filled(unit, defaults)
 
 
+@contextmanager
+def _reported(report: ReadReport, origin: str) -> Iterator[None]:
+    """Whatever goes wrong while reading ``origin`` is reported, and the caller goes on with the next source: a
+    parser library failing on a broken file, page or response must not end the run."""
+    try:
+        yield
+    except (ReadError, InputError) as exc:
+        report.skip(origin, exc.message, exc.code)
+    except OSError as exc:
+        report.skip(origin, f"cannot read: {exc.strerror or exc}", "SS119")
+    except Exception as exc:
+        report.skip(origin, f"unexpected error while reading ({type(exc).__name__}: {exc}); skipped", "SS119")
+
+
 def documents(units: Iterable[RawDocument | Page], settings: Settings, report: ReadReport) -> Iterator[RawDocument]:
     """``read_units``' documents, its pages extracted (``Page.document``), in order; a page without article text,
     or one the extractor fails on, is reported and skipped."""
@@ -195,16 +210,12 @@ def documents(units: Iterable[RawDocument | Page], settings: Settings, report: R
         if not isinstance(unit, Page):
             yield unit
             continue
-        try:
+        doc = None
+        with _reported(report, unit.origin):
             doc = unit.document()
-        except (ReadError, InputError) as exc:
-            report.skip(unit.origin, exc.message, exc.code)
-            continue
-        except Exception as exc:  # a parser library failing on a broken page must not end the run
-            report.skip(unit.origin, f"unexpected error while reading ({type(exc).__name__}: {exc}); skipped", "SS119")
-            continue
-        report.articles += 1
-        yield _filled(doc, defaults)
+        if doc is not None:
+            report.articles += 1
+            yield _filled(doc, defaults)
 
 
 def _read_url(url: str, fetcher: Fetcher, settings: Settings, report: ReadReport,
@@ -212,7 +223,7 @@ def _read_url(url: str, fetcher: Fetcher, settings: Settings, report: ReadReport
     """One URL: a page (extracted as an HTML file is), a feed (one article per entry), JSON or plain text; whatever
     goes wrong with it is reported with the URL and the caller goes on."""
     report.files += 1
-    try:
+    with _reported(report, url):
         got = fetcher.get(url)
         if got.kind == "feed":
             docs = parse_feed(got.data, url, report)
@@ -225,23 +236,13 @@ def _read_url(url: str, fetcher: Fetcher, settings: Settings, report: ReadReport
             else:
                 docs = iter([parse_text(text, url, url_id(got.url))])
         yield from _counted(docs, report, defaults)
-    except (ReadError, InputError) as exc:
-        report.skip(url, exc.message, exc.code)
-    except Exception as exc:  # a parser library failing on a broken response must not end the run
-        report.skip(url, f"unexpected error while reading ({type(exc).__name__}: {exc}); skipped", "SS119")
 
 
 def _read_one(path: Path, root: Path | None, settings: Settings, report: ReadReport,
               defaults: dict[str, Any]) -> Iterator[RawDocument | Page]:
     """One file; whatever goes wrong with it is reported and the caller goes on."""
-    try:
+    with _reported(report, str(path)):
         yield from _counted(_read_file(path, root, settings, report), report, defaults)
-    except (ReadError, InputError) as exc:
-        report.skip(str(path), exc.message, exc.code)
-    except OSError as exc:
-        report.skip(str(path), f"cannot read: {exc.strerror or exc}", "SS119")
-    except Exception as exc:  # a parser library failing on a broken file must not end the run
-        report.skip(str(path), f"unexpected error while reading ({type(exc).__name__}: {exc}); skipped", "SS119")
 
 
 def read(
