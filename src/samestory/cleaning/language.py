@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from .lines import count_up_to
+
 __all__ = ["detect_language", "SUPPORTED_LANGUAGES"]
 
 #: languages every stage supports (others are detected and passed through)
@@ -33,13 +35,7 @@ def _lingua():
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of ``text``'s language, or None when it cannot be told (too short, no letters)."""
     sample = text[:_SAMPLE_CHARS]
-    letters = 0
-    for ch in sample:
-        if ch.isalpha():
-            letters += 1
-            if letters == 12:
-                break
-    if letters < 12:
+    if count_up_to(sample, 12) < 12:
         return None
     import pycld2
 

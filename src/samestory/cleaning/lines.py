@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
+from itertools import islice
 
 __all__ = ["classify", "is_list_item", "opens_link_list", "norm_key", "split_dateline", "is_headline_like", "is_title_case", "NOISE"]
 
@@ -146,14 +148,15 @@ def norm_key(text: str) -> str:
     return _SPACE.sub(" ", _PUNCT.sub(" ", text)).strip()
 
 
+def count_up_to(text: str, limit: int, test: Callable[[str], bool] = str.isalpha) -> int:
+    """How many characters of ``text`` pass ``test`` (letters by default), counted only up to ``limit``: a long
+    text is not read to its end for a question about its first few."""
+    return sum(1 for _ in islice(filter(test, text), limit))
+
+
 def _is_marker(text: str) -> bool:
     """A site marker: no letters ("***", "|"), at most two ("TT", "AP"), or one short all-caps token ("AFP")."""
-    letters = 0  # counted up to 5: what the tests below tell apart
-    for ch in text:
-        if ch.isalnum():
-            letters += 1
-            if letters == 5:
-                break
+    letters = count_up_to(text, 5, str.isalnum)  # up to 5: what the tests below tell apart
     if letters == 0:
         return True
     if text[-1:] in ".!?\"”»'’)" or any(q in text for q in "\"“”«»"):
