@@ -209,7 +209,10 @@ def test_a_parser_failing_on_one_page_or_file_is_reported_and_reading_goes_on(tm
     (tmp_path / "a.html").write_text(body)
     (tmp_path / "b.txt").write_text("A ferry caught fire off the coast on Tuesday; all 120 passengers were rescued.")
     (tmp_path / "c.txt").write_text("Dock workers began a strike on Wednesday over pay, the union said.")
-    monkeypatch.setattr(Page, "document", lambda self: (_ for _ in ()).throw(RuntimeError("parser crashed")))
+    def crash(self):
+        raise RuntimeError("parser crashed")
+
+    monkeypatch.setattr(Page, "document", crash)
     real = readers.parse_text
 
     def flaky(text, origin, *args, **kwargs):
